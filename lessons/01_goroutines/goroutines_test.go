@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -27,8 +26,7 @@ func slowFetch(name string, d time.Duration, finished *atomic.Int32) Fetch {
 
 // Task 1: run the fetches at the same time.
 func TestAll_RunsFetchesAtTheSameTime(t *testing.T) {
-	katatest.Watchdog(t, 1)
-	synctest.Test(t, func(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
 		var finished atomic.Int32
 		fetches := []Fetch{
 			slowFetch("profile", 200*time.Millisecond, &finished),
@@ -58,8 +56,7 @@ func TestAll_RunsFetchesAtTheSameTime(t *testing.T) {
 
 // Task 1: wait for every fetch.
 func TestAll_WaitsForEveryFetch(t *testing.T) {
-	katatest.Watchdog(t, 2)
-	synctest.Test(t, func(t *testing.T) {
+	katatest.Bubble(t, 2, func(t *testing.T) {
 		var finished atomic.Int32
 		fetches := make([]Fetch, 10)
 		for i := range fetches {
@@ -79,8 +76,7 @@ func TestAll_WaitsForEveryFetch(t *testing.T) {
 
 // Task 2: results by index, whichever finishes first.
 func TestAll_KeepsInputOrder(t *testing.T) {
-	katatest.Watchdog(t, 3)
-	synctest.Test(t, func(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
 		var finished atomic.Int32
 		// The last fetch finishes first, the first fetch last.
 		fetches := []Fetch{
@@ -97,8 +93,7 @@ func TestAll_KeepsInputOrder(t *testing.T) {
 
 // Task 2: many goroutines writing results must not race.
 func TestAll_ManyFetches(t *testing.T) {
-	katatest.Watchdog(t, 3)
-	synctest.Test(t, func(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
 		var finished atomic.Int32
 		const n = 200
 		fetches := make([]Fetch, n)

@@ -146,6 +146,7 @@ func TestTrimStacksKeepsLessonFrames(t *testing.T) {
 	assert.Contains(t, got, "sync.runtime_SemacquireMutex", "the innermost frame says what it is blocked in")
 	assert.Contains(t, got, "05_lost_update.(*Counter).Inc")
 	assert.Contains(t, got, "lostupdate.go:31")
+	assert.Contains(t, got, "created by 05_lost_update.TestInc in goroutine 6")
 	assert.Contains(t, got, "lostupdate_test.go:20")
 	assert.NotContains(t, got, "goroutine 1 ", "goroutines without lesson frames are dropped")
 	assert.NotContains(t, got, "goroutine 9 ")
@@ -236,4 +237,53 @@ func Good(n int) {
 	places, err := AddInsideGo(dir)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"bad.go:9"}, places, "only the captured WaitGroup counted from inside its own goroutine")
+}
+
+// The leak tests run in a child process, because a leak that Bubble reports
+// fails the test (and, for a goroutine blocked forever, ends the binary).
+func TestBubbleReportsLeaks(t *testing.T) {
+	switch os.Getenv("KATATEST_CHILD") {
+	case "sleeper":
+		Bubble(t, 5, func(t *testing.T) {
+			go func() { time.Sleep(time.Second) }() // returns, but only later
+		})
+		return
+	case "stuck":
+		Bubble(t, 6, func(t *testing.T) {
+			ch := make(chan int)
+			go func() { ch <- 1 }() // nobody ever receives
+		})
+		return
+	case "clean":
+		Bubble(t, 7, func(t *testing.T) {
+			done := make(chan struct{})
+			go func() { time.Sleep(time.Second); close(done) }()
+			<-done
+		})
+		return
+	}
+	run := func(child string) (string, error) {
+		exe, err := os.Executable()
+		require.NoError(t, err)
+		cmd := exec.Command(exe, "-test.run=^TestBubbleReportsLeaks$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), "KATATEST_CHILD="+child)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	out, err := run("clean")
+	assert.NoError(t, err, "a bubble whose goroutines all returned must pass:\n%s", out)
+
+	out, err = run("sleeper")
+	assert.Error(t, err)
+	assert.Contains(t, out, "goroutine leak: the code returned but left goroutines behind")
+	assert.Contains(t, out, "katatest_test.go:", "the leaked goroutine's place")
+	assert.Contains(t, out, "read Hint 5")
+	assert.NotContains(t, out, "blocked goroutines remain", "a sleeper is let finish, not left to synctest's panic")
+
+	out, err = run("stuck")
+	assert.Error(t, err)
+	assert.Contains(t, out, LeakMarker+" goroutines started by TestBubbleReportsLeaks are blocked forever")
+	assert.Contains(t, out, "chan send")
+	assert.Contains(t, out, "read Hint 6")
 }

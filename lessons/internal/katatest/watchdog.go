@@ -79,10 +79,12 @@ func callerDir() string {
 
 var stacksMu sync.Mutex // serializes reports when two watchdogs fire at once
 
-func allStacks() []byte {
+func allStacks() []byte { return allStacksOf(true) }
+
+func allStacksOf(all bool) []byte {
 	buf := make([]byte, 1<<20)
 	for {
-		n := runtime.Stack(buf, true)
+		n := runtime.Stack(buf, all)
 		if n < len(buf) {
 			return buf[:n]
 		}
@@ -191,6 +193,9 @@ func hasLessonFrame(lines []string, dir string) bool {
 // function line: "github.com/x/y/lessons/01_goroutines.RunAll(...)" becomes
 // "01_goroutines.RunAll".
 func shortFunc(fn string) string {
+	if rest, ok := strings.CutPrefix(fn, "created by "); ok {
+		return "created by " + shortFunc(rest)
+	}
 	if i := strings.LastIndex(fn, "("); i > 0 && strings.HasSuffix(fn, ")") {
 		fn = fn[:i]
 	}
