@@ -1,0 +1,120 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const readme = "# 02 · Example\n\n## The idea\n\ntext\n\n## Tasks\n\n" +
+	"1. **Count every request.** Tests: `TestCount`,\n   `TestCountConcurrent`.\n" +
+	"2. **Keep I/O outside the lock.**\n   Tests: `TestIO`.\n\n## Run the tests\n\n`TestNotATask`\n"
+
+func TestParseTasks(t *testing.T) {
+	tasks, err := ParseTasks(readme)
+	require.NoError(t, err)
+	assert.Equal(t, []Task{
+		{Number: 1, Title: "Count every request", Tests: []string{"TestCount", "TestCountConcurrent"}},
+		{Number: 2, Title: "Keep I/O outside the lock", Tests: []string{"TestIO"}},
+	}, tasks)
+}
+
+func TestParseTasksErrors(t *testing.T) {
+	_, err := ParseTasks("# x\n\n## Tasks\n\nnone here\n")
+	assert.ErrorContains(t, err, "no numbered tasks")
+	_, err = ParseTasks("## Tasks\n\n1. **A.** Tests: `TestA`.\n3. **B.** Tests: `TestB`.\n")
+	assert.ErrorContains(t, err, "task 2 is numbered 3")
+	_, err = ParseTasks("## Tasks\n\n1. **A.** no tests named\n")
+	assert.ErrorContains(t, err, "names no tests")
+}
+
+func TestParseHints(t *testing.T) {
+	hints, err := ParseHints("# Hints\n\nintro\n\n## Hint 1: look\n\nnudge\n\n## Hint 2: try\n\napproach\n")
+	require.NoError(t, err)
+	assert.Equal(t, []Hint{{Number: 1, Title: "look", Text: "nudge"}, {Number: 2, Title: "try", Text: "approach"}}, hints)
+
+	_, err = ParseHints("## Hint 1: a\n\n## Hint 3: c\n")
+	assert.ErrorContains(t, err, "hint 2 is numbered 3")
+}
+
+func TestParseMistake(t *testing.T) {
+	m, err := ParseMistake("// Mistake: the lock covers only the write.\n//\n// More words.\n//\n" +
+		"// Replaces: store.go\n// Expect: lost update\n// Expect: hint 2\n\npackage x\n\n// Expect: not a header line\n")
+	require.NoError(t, err)
+	assert.Equal(t, "the lock covers only the write.", m.Summary)
+	assert.Equal(t, "store.go", m.Replaces)
+	assert.Equal(t, []string{"lost update", "hint 2"}, m.Expect)
+
+	_, err = ParseMistake("// Mistake: x\n// Expect: y\npackage x\n")
+	assert.ErrorContains(t, err, "Replaces")
+	_, err = ParseMistake("// Replaces: a.go\n// Expect: y\npackage x\n")
+	assert.ErrorContains(t, err, "Mistake")
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\npackage x\n")
+	assert.ErrorContains(t, err, "Expect")
+}
+
+func TestParseDir(t *testing.T) {
+	n, slug, err := ParseDir("05_lost_update")
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	assert.Equal(t, "lost_update", slug)
+	for _, bad := range []string{"internal", "5_x", "05", "05_", "05_Lost", "xx_y"} {
+		_, _, err := ParseDir(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+// fakeCourse writes a course with two lessons listed, one of them on disk.
+func fakeCourse(t *testing.T) string {
+	root := t.TempDir()
+	write := func(rel, text string) {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	write(CourseFile, `{"title": "T", "parts": [{"number": 1, "title": "P", "lessons": [
+		{"dir": "01_lost_update", "title": "Lost update", "node": "n", "minutes": 5},
+		{"dir": "02_later", "title": "Later", "node": "n", "minutes": 5}]}]}`)
+	write("lessons/01_lost_update/store.go", "package lostupdate\n")
+	write("lessons/01_lost_update/store_test.go", "package lostupdate\n")
+	write("lessons/internal/katatest/k.go", "package katatest\n")
+	return root
+}
+
+func TestLoadAndFind(t *testing.T) {
+	c, err := Load(fakeCourse(t))
+	require.NoError(t, err)
+	require.Len(t, c.Lessons, 2)
+	assert.False(t, c.Lessons[0].Planned)
+	assert.True(t, c.Lessons[1].Planned, "a listed lesson with no directory is planned")
+	assert.Len(t, c.Available(), 1)
+	assert.Same(t, c.Parts[0], c.Lessons[0].Part)
+
+	for _, name := range []string{"1", "01", "lost_update", "01_lost_update", "lostupdate", "lessons/01_lost_update/"} {
+		l, err := c.Find(name)
+		require.NoError(t, err, name)
+		assert.Equal(t, "01_lost_update", l.Dir)
+	}
+	_, err = c.Find("2")
+	assert.ErrorContains(t, err, "planned but not written yet")
+	_, err = c.Find("99")
+	assert.ErrorContains(t, err, "no lesson")
+
+	l, _ := c.Find("1")
+	starters, tests, err := l.Files()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"store.go"}, starters)
+	assert.Equal(t, []string{"store_test.go"}, tests)
+	assert.Equal(t, "./lessons/01_lost_update", l.ImportPath())
+	assert.Equal(t, "01 · Lost update", l.Name())
+}
+
+func TestLoadRejectsUnlistedLesson(t *testing.T) {
+	root := fakeCourse(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "lessons", "03_stray"), 0o755))
+	_, err := Load(root)
+	assert.ErrorContains(t, err, "03_stray is not listed")
+}

@@ -1,0 +1,171 @@
+// Package cli is the course tool's command line: it parses the arguments,
+// runs one command and renders its result. tools/kata's main only calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gokatas/concurrency/tools/internal/catalog"
+)
+
+// Env is what a command may use: where the course is and where to write.
+type Env struct {
+	Root   string // the repository root, holding go.mod
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// A command is one subcommand of the tool.
+type command struct {
+	name    string
+	args    string // the arguments, for usage: "[N|next|all]"
+	summary string // one line for the command list
+	help    string // what `kata help NAME` says after the usage line
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+// commands is the tool's command table, in the order `kata help` lists it.
+var commands []*command
+
+func register(c *command) { commands = append(commands, c) }
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// ExitError is returned by a command whose work ran and said "no": a lesson
+// that fails its check, a verification with failures. Main turns it into the
+// exit status without printing it again.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Main runs the tool with args (without the program name) and returns the
+// process's exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, "kata:", err)
+		return 2
+	}
+	env := &Env{Root: root, Stdout: stdout, Stderr: stderr}
+	name := "overview"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	c := lookup(name)
+	if c == nil {
+		fmt.Fprintf(stderr, "kata: unknown command %q\nRun 'go run ./tools/kata help' for the list of commands.\n", name)
+		return 2
+	}
+	err = c.run(ctx, env, args)
+	var exit *ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.Code
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "kata:", err)
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+// flags returns a flag set for c whose usage message is the command's help.
+func flags(c string, env *Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(c, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		cmd := lookup(c)
+		fmt.Fprintf(env.Stderr, "usage: go run ./tools/kata %s %s\n\n%s\n", cmd.name, cmd.args, cmd.help)
+		var any bool
+		fs.VisitAll(func(*flag.Flag) { any = true })
+		if any {
+			fmt.Fprintln(env.Stderr, "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parse parses args for c; a bad flag prints the usage and returns errUsage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// findRoot walks up from the working directory to the course's go.mod.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(catalog.CourseFile))); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the course: run the tool from the repository (go run ./tools/kata)")
+		}
+		dir = parent
+	}
+}
+
+func init() {
+	register(&command{
+		name:    "help",
+		args:    "[command]",
+		summary: "show the commands, or what one command does",
+		help:    "Lists the commands, or shows the usage of one.",
+		run: func(ctx context.Context, env *Env, args []string) error {
+			if len(args) > 0 {
+				c := lookup(args[0])
+				if c == nil {
+					return fmt.Errorf("no command %q", args[0])
+				}
+				fs := flags(c.name, env)
+				fs.SetOutput(env.Stdout)
+				// Commands declare their flags when they run; ask for -h.
+				return c.run(ctx, &Env{Root: env.Root, Stdout: env.Stdout, Stderr: env.Stdout}, []string{"-h"})
+			}
+			fmt.Fprintln(env.Stdout, "Go Concurrency Katas: the course tool.\n\nusage: go run ./tools/kata [command] [arguments]\n\ncommands:")
+			names := make([]string, 0, len(commands))
+			for _, c := range commands {
+				names = append(names, c.name)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				c := lookup(n)
+				fmt.Fprintf(env.Stdout, "  %-10s %s\n", c.name, c.summary)
+			}
+			fmt.Fprintln(env.Stdout, "\nWith no command, it shows the course at a glance. 'help COMMAND' says more.")
+			return nil
+		},
+	})
+}

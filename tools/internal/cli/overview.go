@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gokatas/concurrency/tools/internal/catalog"
+	"github.com/gokatas/concurrency/tools/internal/progress"
+)
+
+func init() {
+	register(&command{
+		name:    "overview",
+		summary: "the course at a glance: progress, every lesson's state, what to do next",
+		help: "Shows a progress bar, each part and lesson with its state, and the next lesson.\n" +
+			"States come from your last check of each lesson: a lesson whose files changed\n" +
+			"since then says so. Nothing is run; 'check' runs the tests.",
+		run: runOverview,
+	})
+	register(&command{
+		name:    "list",
+		summary: "every lesson on one line, with its tasks",
+		help:    "Lists every lesson with its state and which of its tasks passed at the last check.",
+		run:     runList,
+	})
+}
+
+func runOverview(ctx context.Context, env *Env, args []string) error {
+	if err := parse(flags("overview", env), args); err != nil {
+		return err
+	}
+	c, err := loadCourse(env)
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	avail := c.Available()
+	passed := 0
+	for _, l := range avail {
+		if st, _ := c.state(l); st == statePassed {
+			passed++
+		}
+	}
+	fmt.Fprintf(w, "%s  %s %d of %d lessons passed\n", paint(w, bold, c.Title), bar(passed, len(avail), 20), passed, len(avail))
+	for _, p := range c.Parts {
+		fmt.Fprintf(w, "\nPart %d. %s\n", p.Number, p.Title)
+		for _, l := range p.Lessons {
+			st, rec := c.state(l)
+			detail := st
+			if st == stateFailing && rec != nil && rec.Kind != "" {
+				detail += ": " + strings.ReplaceAll(rec.Kind, "_", " ")
+			}
+			if rec != nil && rec.TestsEdited {
+				detail += " (tests edited)"
+			}
+			fmt.Fprintf(w, "  %-28s %s\n", l.Name(), paint(w, stateColour(st), detail))
+		}
+	}
+	fmt.Fprintln(w)
+	if n := c.next(); n != nil {
+		fmt.Fprintf(w, "Next: %s\n  read lessons/%s/README.md, then run: go run ./tools/kata check %d\n", n.Name(), n.Dir, n.Number)
+	} else {
+		fmt.Fprintln(w, "Every lesson that exists has passed. Well done.")
+	}
+	return nil
+}
+
+func runList(ctx context.Context, env *Env, args []string) error {
+	if err := parse(flags("list", env), args); err != nil {
+		return err
+	}
+	c, err := loadCourse(env)
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	for _, l := range c.Lessons {
+		st, rec := c.state(l)
+		fmt.Fprintf(w, "%-28s %-26s %s\n", l.Name(), paint(w, stateColour(st), st), taskMarks(l, rec, st))
+	}
+	return nil
+}
+
+// taskMarks shows each task as passed (✓) or not (·) at the last check,
+// with the count: "tasks 1/3 ✓··".
+func taskMarks(l *catalog.Lesson, rec *progress.Lesson, st string) string {
+	if l.Planned {
+		return ""
+	}
+	tasks, err := l.Tasks()
+	if err != nil {
+		return "(README: " + err.Error() + ")"
+	}
+	done := map[int]bool{}
+	if rec != nil && st != stateChanged && st != stateNotStarted {
+		for _, n := range rec.TasksPassed {
+			done[n] = true
+		}
+	}
+	var marks strings.Builder
+	count := 0
+	for _, t := range tasks {
+		if done[t.Number] {
+			marks.WriteString("✓")
+			count++
+		} else {
+			marks.WriteString("·")
+		}
+	}
+	return fmt.Sprintf("tasks %d/%d %s", count, len(tasks), marks.String())
+}
+
+// bar draws a progress bar of width cells.
+func bar(done, total, width int) string {
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}

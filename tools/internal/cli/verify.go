@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gokatas/concurrency/tools/internal/catalog"
+	"github.com/gokatas/concurrency/tools/internal/pristine"
+	"github.com/gokatas/concurrency/tools/internal/verify"
+)
+
+func init() {
+	register(&command{
+		name:    "verify",
+		args:    "[N|slug ...]",
+		summary: "for maintainers and CI: prove every lesson's starter fails, solution passes, mistakes fail",
+		help: "Verifies the named lessons, or all of them: the pristine starter fails (with and\n" +
+			"without -race) within 30 seconds; the solution passes under -race -count=3\n" +
+			"-cpu=1,2,4 -shuffle=on; every known mistake fails with the words that name it;\n" +
+			"the lesson has all its parts. Prints a table and a last line 'N passed, N failed',\n" +
+			"and exits 1 if any check failed. Your own work in lessons/ is not touched or used.",
+		run: runVerify,
+	})
+	register(&command{
+		name:    "pristine",
+		summary: "for maintainers: record the published lesson files' hashes",
+		help: "Rewrites " + pristine.File + " from the lesson files as they are now. Run it after\n" +
+			"changing a lesson's starter, tests, README or hints, and commit the result.",
+		run: runPristine,
+	})
+}
+
+func runVerify(ctx context.Context, env *Env, args []string) error {
+	fs := flags("verify", env)
+	parallel := fs.Int("parallel", 0, "lessons verified at once (default: the number of CPUs)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	c, err := catalog.Load(env.Root)
+	if err != nil {
+		return err
+	}
+	sums, err := pristine.Load(env.Root)
+	if err != nil {
+		return err
+	}
+	lessons := c.Available()
+	if fs.NArg() > 0 {
+		lessons = nil
+		for _, name := range fs.Args() {
+			l, err := c.Find(name)
+			if err != nil {
+				return err
+			}
+			lessons = append(lessons, l)
+		}
+	}
+	checks := verify.Course(ctx, verify.Options{Course: c, Sums: sums, Parallel: *parallel, Progress: env.Stderr}, lessons)
+	fmt.Fprintln(env.Stdout)
+	verify.WriteTable(env.Stdout, checks)
+	if _, failed := verify.Counts(checks); failed > 0 {
+		return &ExitError{Code: 1}
+	}
+	return nil
+}
+
+func runPristine(ctx context.Context, env *Env, args []string) error {
+	if err := parse(flags("pristine", env), args); err != nil {
+		return err
+	}
+	c, err := catalog.Load(env.Root)
+	if err != nil {
+		return err
+	}
+	var dirs []string
+	for _, l := range c.Available() {
+		dirs = append(dirs, l.Dir)
+	}
+	sums, err := pristine.Scan(env.Root, dirs)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(env.Root, pristine.File, sums.Format()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "recorded %d files of %d lessons in %s\n", len(sums), len(dirs), pristine.File)
+	return nil
+}

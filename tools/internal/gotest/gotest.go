@@ -1,0 +1,238 @@
+// Package gotest runs a lesson's tests for the course tool, in two bounded
+// steps, and returns what `go test -json` would have reported.
+//
+// First it compiles the test binary (`go test -c -json`), which runs none of
+// the lesson's code and may take long on a cold build cache. Then it runs the
+// binary under `go tool test2json` with a tight bound. When the bound runs
+// out, the binary is killed with its process group, so a spinning init or a
+// deadlocked test can never freeze the caller, and the time spent compiling
+// is never mistaken for a hang.
+package gotest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gokatas/concurrency/tools/internal/testjson"
+)
+
+// DefaultBuildTimeout bounds the compile step.
+const DefaultBuildTimeout = 10 * time.Minute
+
+// Options says how to run one package's tests.
+type Options struct {
+	Dir          string // the module root
+	Package      string // the package, relative to Dir: "./lessons/01_goroutines"
+	Race         bool   // -race
+	Count        int    // -count; 0 means 1 (results are never cached)
+	CPU          string // -cpu, such as "1,2,4"
+	Shuffle      bool   // -shuffle=on
+	Run          string // -run
+	Timeout      time.Duration
+	BuildTimeout time.Duration // 0 means DefaultBuildTimeout
+	Env          []string      // added to the environment of both steps
+}
+
+// Result is what one run produced.
+type Result struct {
+	Report      *testjson.Report
+	Output      []byte // the JSON stream and any plain text, as printed
+	ExitCode    int    // -1 if the tests were killed or never ran
+	BuildFailed bool
+	TimedOut    bool          // the tests were killed when Timeout ran out
+	Duration    time.Duration // both steps
+	Command     string        // what a learner would type for the same run
+}
+
+// Passed reports whether the package built and its tests passed.
+func (r *Result) Passed() bool { return r.ExitCode == 0 && !r.TimedOut && !r.BuildFailed }
+
+// testFlags are the test binary's flags for opts.
+func testFlags(opts Options) []string {
+	count := max(opts.Count, 1)
+	flags := []string{"-test.v=test2json", fmt.Sprintf("-test.count=%d", count)}
+	if opts.CPU != "" {
+		flags = append(flags, "-test.cpu="+opts.CPU)
+	}
+	if opts.Shuffle {
+		flags = append(flags, "-test.shuffle=on")
+	}
+	if opts.Run != "" {
+		flags = append(flags, "-test.run="+opts.Run)
+	}
+	if opts.Timeout > 0 {
+		// The binary's own timeout panics with every goroutine's stack;
+		// it fires a little before ours, so that it is what reports a hang
+		// when the tests (not an init) are stuck.
+		flags = append(flags, fmt.Sprintf("-test.timeout=%v", opts.Timeout))
+	}
+	return flags
+}
+
+// Command is the go test command line equivalent to opts.
+func Command(opts Options) string {
+	args := []string{"go test"}
+	if opts.Race {
+		args = append(args, "-race")
+	}
+	if opts.Count != 0 {
+		args = append(args, fmt.Sprintf("-count=%d", opts.Count))
+	}
+	if opts.CPU != "" {
+		args = append(args, "-cpu="+opts.CPU)
+	}
+	if opts.Shuffle {
+		args = append(args, "-shuffle=on")
+	}
+	return strings.Join(append(args, opts.Package), " ")
+}
+
+// Run compiles and runs the package's tests. An error means the go command
+// could not be started or ctx was cancelled; a failing, broken or timed-out
+// run is a Result.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	res := &Result{ExitCode: -1, Command: Command(opts), Report: &testjson.Report{Packages: map[string]*testjson.Package{}}}
+	start := time.Now()
+	defer func() { res.Duration = time.Since(start) }()
+
+	tmp, err := os.MkdirTemp("", "kata-test-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "lesson.test")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+
+	// Step 1: compile.
+	args := []string{"test", "-c", "-json", "-o", bin}
+	if opts.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, opts.Package)
+	buildTimeout := opts.BuildTimeout
+	if buildTimeout == 0 {
+		buildTimeout = DefaultBuildTimeout
+	}
+	out, code, timedOut, err := run(ctx, buildTimeout, opts.Dir, opts.Env, "go", args...)
+	res.Output = out
+	if err != nil {
+		return res, err
+	}
+	res.Report, _ = testjson.Read(bytes.NewReader(out))
+	if timedOut {
+		return res, fmt.Errorf("compiling %s took longer than %v", opts.Package, buildTimeout)
+	}
+	if code != 0 {
+		res.BuildFailed = true
+		res.ExitCode = code
+		return res, nil
+	}
+	if _, err := os.Stat(bin); err != nil {
+		// go test -c writes nothing for a package without test files.
+		res.ExitCode = 0
+		return res, nil
+	}
+
+	// Step 2: run, bounded.
+	importPath, err := importPath(opts.Dir, opts.Package)
+	if err != nil {
+		return res, err
+	}
+	bound := opts.Timeout
+	if bound > 0 {
+		bound += bound/4 + 5*time.Second
+	}
+	args = append([]string{"tool", "test2json", "-t", "-p", importPath, bin}, testFlags(opts)...)
+	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), opts.Env, "go", args...)
+	res.Output = append(res.Output, out...)
+	if err != nil {
+		return res, err
+	}
+	rep, _ := testjson.Read(bytes.NewReader(out))
+	res.Report = rep
+	res.TimedOut = timedOut
+	if !timedOut {
+		res.ExitCode = code
+	}
+	return res, nil
+}
+
+// run runs a command in dir with a bound (0: none) and returns its combined
+// output and exit code. timedOut means the bound ran out and the command's
+// whole process group was killed.
+func run(ctx context.Context, bound time.Duration, dir string, env []string, name string, args ...string) (out []byte, code int, timedOut bool, err error) {
+	parent := ctx
+	if bound > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, bound)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var buf bytes.Buffer
+	cmd.Stdout = &buf
+	cmd.Stderr = &buf
+	killGroup(cmd)
+	cmd.WaitDelay = 5 * time.Second
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case parent.Err() != nil:
+		return buf.Bytes(), -1, false, parent.Err()
+	case ctx.Err() != nil:
+		return buf.Bytes(), -1, true, nil
+	case errors.As(err, &exit):
+		return buf.Bytes(), exit.ExitCode(), false, nil
+	case err != nil:
+		return buf.Bytes(), -1, false, fmt.Errorf("running %s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return buf.Bytes(), 0, false, nil
+}
+
+// importPath is the import path of pkg (relative to the module root dir),
+// from the module path in dir/go.mod.
+func importPath(dir, pkg string) (string, error) {
+	f, err := os.Open(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if mod, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
+			return path.Join(strings.Trim(mod, `"`), pkg), nil
+		}
+	}
+	return "", fmt.Errorf("%s/go.mod has no module line", dir)
+}
+
+// RaceSupport reports whether -race can work on this machine: it needs cgo
+// and a C compiler on most systems. When it cannot, reason says why, in a
+// sentence for the learner.
+func RaceSupport(ctx context.Context) (ok bool, reason string) {
+	out, err := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "CC").Output()
+	if err != nil {
+		return false, "could not ask the go command about cgo: " + err.Error()
+	}
+	fields := strings.Fields(string(out))
+	if len(fields) < 2 || fields[0] != "1" {
+		return false, "cgo is disabled (CGO_ENABLED=0), and the race detector needs it"
+	}
+	if _, err := exec.LookPath(fields[1]); err != nil {
+		return false, fmt.Sprintf("the C compiler %q is not installed, and the race detector needs one (install gcc or clang)", fields[1])
+	}
+	return true, ""
+}

@@ -1,0 +1,63 @@
+package gotest
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The fixtures are shared with package diagnose.
+var fixtures, _ = filepath.Abs("../diagnose/testdata/fixtures")
+
+func TestPass(t *testing.T) {
+	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./pass", Count: 2, CPU: "1,2", Shuffle: true})
+	require.NoError(t, err)
+	assert.True(t, res.Passed(), "%s", res.Output)
+	p := res.Report.Packages["fixtures/pass"]
+	require.NotNil(t, p)
+	assert.Equal(t, "pass", p.Tests["TestOne"].Action)
+	assert.Equal(t, "go test -count=2 -cpu=1,2 -shuffle=on ./pass", res.Command)
+}
+
+func TestCompileError(t *testing.T) {
+	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./compile"})
+	require.NoError(t, err)
+	assert.True(t, res.BuildFailed)
+	assert.False(t, res.Passed())
+	assert.Contains(t, res.Report.Packages["fixtures/compile"].BuildOutput, "cannot use")
+}
+
+// TestSpinningInitIsStopped proves that a test binary that never reaches its
+// tests is killed at the bound, not left to spin.
+func TestSpinningInitIsStopped(t *testing.T) {
+	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./spin", Timeout: 500 * time.Millisecond})
+	require.NoError(t, err)
+	assert.True(t, res.TimedOut)
+	assert.False(t, res.Passed())
+	assert.Equal(t, -1, res.ExitCode)
+}
+
+func TestCancelIsAnError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, Options{Dir: fixtures, Package: "./pass"})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestCommand(t *testing.T) {
+	assert.Equal(t, "go test -race ./lessons/01_goroutines", Command(Options{Race: true, Package: "./lessons/01_goroutines"}))
+	flags := strings.Join(testFlags(Options{Count: 3, CPU: "1,4", Shuffle: true, Timeout: time.Minute}), " ")
+	assert.Equal(t, "-test.v=test2json -test.count=3 -test.cpu=1,4 -test.shuffle=on -test.timeout=1m0s", flags)
+}
+
+func TestRaceSupport(t *testing.T) {
+	ok, reason := RaceSupport(context.Background())
+	if !ok {
+		assert.NotEmpty(t, reason, "when -race cannot work, the reason is given")
+	}
+}

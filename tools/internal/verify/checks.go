@@ -1,0 +1,317 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gokatas/concurrency/tools/internal/catalog"
+	"github.com/gokatas/concurrency/tools/internal/diagnose"
+	"github.com/gokatas/concurrency/tools/internal/gotest"
+)
+
+// parts checks that the lesson has everything the lesson contract asks for.
+func (v *lessonRun) parts() {
+	l := v.lesson
+	var problems []string
+	readme, err := l.README()
+	if err != nil {
+		problems = append(problems, "no README.md")
+	} else {
+		got := catalog.Sections(readme)
+		next := 0
+		for _, h := range got {
+			if next < len(catalog.RequiredSections) && h == catalog.RequiredSections[next] {
+				next++
+			}
+		}
+		if next < len(catalog.RequiredSections) {
+			problems = append(problems, fmt.Sprintf("README.md lacks the section %q (sections, in order: %s)",
+				catalog.RequiredSections[next], strings.Join(catalog.RequiredSections, ", ")))
+		}
+		if !strings.Contains(readme, "```mermaid") {
+			problems = append(problems, "README.md has no Mermaid diagram")
+		}
+		if !strings.HasPrefix(readme, fmt.Sprintf("# %02d · ", l.Number)) {
+			problems = append(problems, fmt.Sprintf("README.md does not start with \"# %02d · Title\"", l.Number))
+		}
+		if tasks, err := catalog.ParseTasks(readme); err != nil {
+			problems = append(problems, err.Error())
+		} else {
+			v.tasks = tasks
+		}
+	}
+	if hints, err := l.Hints(); err != nil {
+		problems = append(problems, "hints.md: "+err.Error())
+	} else if len(hints) < MinHints {
+		problems = append(problems, fmt.Sprintf("hints.md has %d hints, want at least %d", len(hints), MinHints))
+	}
+	starters, tests, err := l.Files()
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(tests) == 0 {
+		problems = append(problems, "no _test.go files")
+	}
+	todo := false
+	for _, name := range starters {
+		data, _ := os.ReadFile(filepath.Join(l.Path(), name))
+		todo = todo || strings.Contains(string(data), "TODO")
+	}
+	if !todo {
+		problems = append(problems, "no TODO mark in the starter files")
+	}
+	if sol, err := l.SolutionFiles(); err != nil {
+		problems = append(problems, "no solution directory: "+err.Error())
+	} else if !slices.Equal(sol, starters) {
+		problems = append(problems, fmt.Sprintf("solution files %v do not mirror the starter files %v", sol, starters))
+	}
+	if _, err := os.Stat(filepath.Join(l.SolutionPath(), "NOTES.md")); err != nil {
+		problems = append(problems, "no NOTES.md beside the solution")
+	}
+	mistakes, err := l.Mistakes()
+	switch {
+	case err != nil:
+		problems = append(problems, err.Error())
+	case len(mistakes) < MinMistakes:
+		problems = append(problems, fmt.Sprintf("%d known mistakes, want at least %d", len(mistakes), MinMistakes))
+	}
+	for _, m := range mistakes {
+		if !slices.Contains(starters, m.Replaces) {
+			problems = append(problems, fmt.Sprintf("mistake %s replaces %s, which is not a starter file", m.Name, m.Replaces))
+		}
+	}
+	v.add(Check{Name: "parts", OK: len(problems) == 0, Detail: strings.Join(problems, "\n")})
+}
+
+// starter checks that the pristine starter compiles and fails, quickly, with
+// at least one failing test for every task.
+func (v *lessonRun) starter(ctx context.Context, race bool) {
+	name := "starter"
+	if race {
+		name += " -race"
+	}
+	res, err := v.run(ctx, name, nil, gotest.Options{Race: race, Timeout: StarterLimit})
+	if err != nil {
+		v.add(Check{Name: name, Detail: err.Error()})
+		return
+	}
+	d := diagnose.Run(res, v.lesson.Dir)
+	pkg := v.pkgElapsed(res)
+	c := Check{Name: name, Duration: pkg}
+	switch {
+	case res.Passed():
+		c.Detail = "the pristine starter passes its tests: the lesson teaches nothing"
+	case res.TimedOut:
+		c.Detail = fmt.Sprintf("the starter's tests did not finish within %v: a hang that no watchdog reported", StarterLimit)
+	case d.Kind == diagnose.BuildFailed:
+		c.Detail = "the starter does not compile:\n" + d.Evidence
+	case pkg > StarterLimit:
+		c.Detail = fmt.Sprintf("the starter's tests took %v to fail, want under %v", pkg.Round(time.Millisecond), StarterLimit)
+	default:
+		c.OK = true
+		var untested []string
+		for _, t := range v.tasks {
+			failing := false
+			for _, test := range t.Tests {
+				failing = failing || !slices.Contains(d.Passed, test)
+			}
+			if !failing {
+				untested = append(untested, fmt.Sprint(t.Number))
+			}
+		}
+		if len(untested) > 0 {
+			c.OK = false
+			c.Detail = fmt.Sprintf("every test of task %s passes on the starter: each task needs a test that fails", strings.Join(untested, ", "))
+		} else {
+			c.Detail = fmt.Sprintf("fails as it should: %s, in %v", d.Kind, pkg.Round(time.Millisecond))
+		}
+	}
+	v.add(c)
+}
+
+// solution checks that the solution passes under stress and within budget,
+// and that every test the README names exists.
+func (v *lessonRun) solution(ctx context.Context) {
+	opts := gotest.Options{Race: true, Count: SolutionCount, CPU: SolutionCPU, Shuffle: true, Timeout: solutionLimit}
+	res, err := v.run(ctx, "solution", v.solutions, opts)
+	if err != nil {
+		v.add(Check{Name: "solution", Detail: err.Error()})
+		return
+	}
+	pkg := v.pkgElapsed(res)
+	runs := SolutionCount * (strings.Count(SolutionCPU, ",") + 1)
+	perRun := pkg / time.Duration(runs)
+	budget := DefaultBudget
+	if b, ok := Budgets[v.lesson.Dir]; ok {
+		budget = b
+	}
+	c := Check{Name: "solution", Duration: pkg}
+	d := diagnose.Run(res, v.lesson.Dir)
+	switch {
+	case !res.Passed():
+		c.Detail = fmt.Sprintf("the solution fails under -race -count=%d -cpu=%s -shuffle=on: %s\n%s\n%s",
+			SolutionCount, SolutionCPU, d.Summary(), failureText(d), d.Evidence)
+	case perRun > budget:
+		c.Detail = fmt.Sprintf("the solution's tests take %v per run, over the budget of %v", perRun.Round(time.Millisecond), budget)
+	default:
+		c.OK = true
+		c.Detail = fmt.Sprintf("passes %d runs, %v per run", runs, perRun.Round(time.Millisecond))
+		var missing []string
+		for _, t := range v.tasks {
+			for _, test := range t.Tests {
+				if !slices.Contains(d.Passed, test) {
+					missing = append(missing, test)
+				}
+			}
+		}
+		if len(missing) > 0 {
+			c.OK = false
+			c.Detail = fmt.Sprintf("README names tests that did not run and pass: %s", strings.Join(missing, ", "))
+		}
+	}
+	v.add(c)
+}
+
+// mistakes checks that every known mistake, laid over the solution, fails
+// with the words its header expects.
+func (v *lessonRun) mistakes(ctx context.Context) {
+	mistakes, err := v.lesson.Mistakes()
+	if err != nil {
+		return // reported by parts
+	}
+	for _, m := range mistakes {
+		name := "mistake " + m.Name
+		files := map[string][]byte{}
+		for k, data := range v.solutions {
+			files[k] = data
+		}
+		data, err := os.ReadFile(m.Path)
+		if err != nil {
+			v.add(Check{Name: name, Detail: err.Error()})
+			continue
+		}
+		files[m.Replaces] = data
+		res, err := v.run(ctx, name, files, gotest.Options{Race: true, CPU: MistakeCPU, Timeout: mistakeLimit})
+		if err != nil {
+			v.add(Check{Name: name, Detail: err.Error()})
+			continue
+		}
+		d := diagnose.Run(res, v.lesson.Dir)
+		c := Check{Name: name, Duration: v.pkgElapsed(res)}
+		out := res.Report.AllText()
+		var missing []string
+		for _, e := range m.Expect {
+			if !strings.Contains(out, e) {
+				missing = append(missing, fmt.Sprintf("%q", e))
+			}
+		}
+		switch {
+		case res.Passed():
+			c.Detail = "the tests pass this known mistake: " + m.Summary
+		case d.Kind == diagnose.BuildFailed:
+			c.Detail = "the mistake does not compile, so it proves nothing:\n" + d.Evidence
+		case res.TimedOut:
+			c.Detail = fmt.Sprintf("the tests ran past %v on this mistake; a watchdog must report a hang within seconds", mistakeLimit)
+		case len(missing) > 0:
+			c.Detail = fmt.Sprintf("fails (%s) but the output lacks %s", d.Kind, strings.Join(missing, ", "))
+		default:
+			c.OK = true
+			c.Detail = "caught: " + d.Summary()
+		}
+		v.add(c)
+	}
+}
+
+func failureText(d diagnose.Diagnosis) string {
+	var b strings.Builder
+	for _, f := range d.Failures {
+		fmt.Fprintf(&b, "%s:\n%s\n", f.Test, f.Message)
+	}
+	return b.String()
+}
+
+// pkgElapsed is how long the test binary ran, as go test reported it, which
+// leaves compilation out.
+func (v *lessonRun) pkgElapsed(res *gotest.Result) time.Duration {
+	for _, p := range res.Report.Packages {
+		if strings.HasSuffix(p.Path, "/"+v.lesson.Dir) {
+			return p.Elapsed
+		}
+	}
+	return res.Duration
+}
+
+// run lays the lesson out in a temporary module, with files put in place of
+// the pristine ones, and runs its tests.
+func (v *lessonRun) run(ctx context.Context, label string, files map[string][]byte, opts gotest.Options) (*gotest.Result, error) {
+	dir, err := os.MkdirTemp("", "kata-verify-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := v.layout(dir, files); err != nil {
+		return nil, fmt.Errorf("laying out %s for %s: %w", v.lesson.Dir, label, err)
+	}
+	opts.Dir = dir
+	opts.Package = v.lesson.ImportPath()
+	return gotest.Run(ctx, opts)
+}
+
+func (v *lessonRun) layout(dir string, files map[string][]byte) error {
+	root := v.opts.Course.Root
+	for _, name := range []string{"go.mod", "go.sum"} {
+		if err := copyFile(filepath.Join(root, name), filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	if err := copyTree(filepath.Join(root, "lessons", "internal"), filepath.Join(dir, "lessons", "internal")); err != nil {
+		return err
+	}
+	lessonDir := filepath.Join(dir, "lessons", v.lesson.Dir)
+	if err := os.MkdirAll(lessonDir, 0o755); err != nil {
+		return err
+	}
+	for name, data := range v.pristine {
+		if err := os.WriteFile(filepath.Join(lessonDir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(lessonDir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
+}
+
+func copyTree(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		return copyFile(path, filepath.Join(to, rel))
+	})
+}

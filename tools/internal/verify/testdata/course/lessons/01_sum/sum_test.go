@@ -1,0 +1,13 @@
+package sum
+
+import (
+	"testing"
+
+	"course/lessons/internal/kit"
+)
+
+func TestSum(t *testing.T) {
+	if got := Sum([]int{1, 2, 3}); got != 6 {
+		t.Errorf("Sum = %d, want 6: %s", got, kit.Means("an element was skipped"))
+	}
+}
