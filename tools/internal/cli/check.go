@@ -16,7 +16,7 @@ import (
 
 // CheckTimeout bounds a lesson's tests when the course tool runs them; the
 // compile step before it has a bound of its own.
-const CheckTimeout = 60 * time.Second
+var CheckTimeout = 60 * time.Second
 
 func init() {
 	register(&command{
@@ -35,6 +35,7 @@ func init() {
 type checkFlags struct {
 	noRace  bool
 	verbose bool
+	json    bool
 }
 
 func runCheck(ctx context.Context, env *Env, args []string) error {
@@ -42,6 +43,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	var f checkFlags
 	fs.BoolVar(&f.noRace, "no-race", false, "run without the race detector")
 	fs.BoolVar(&f.verbose, "verbose", false, "also print go test's own output")
+	fs.BoolVar(&f.json, "json", false, "print the results as JSON")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -55,7 +57,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	}
 	race := !f.noRace
 	if race {
-		if ok, reason := gotest.RaceSupport(ctx); !ok {
+		if ok, reason := raceSupport(ctx); !ok {
 			env.notice("races are not being checked: " + reason + ". Results are marked \"not race-checked\".")
 			race = false
 		}
@@ -72,19 +74,29 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	}
 	wg.Wait()
 	failed := 0
+	var results []checkJSON
 	for _, o := range outcomes {
 		if o.err != nil {
 			return o.err
 		}
-		o.render(env.Stdout, f.verbose, len(lessons) > 1)
+		if f.json {
+			results = append(results, o.json())
+		} else {
+			o.render(env.Stdout, f.verbose, len(lessons) > 1)
+		}
 		if !o.passed() {
 			failed++
+		}
+	}
+	if f.json {
+		if err := writeJSON(env.Stdout, results); err != nil {
+			return err
 		}
 	}
 	if err := c.progress.Save(env.Root); err != nil {
 		env.notice("could not save progress: " + err.Error())
 	}
-	if len(lessons) > 1 {
+	if len(lessons) > 1 && !f.json {
 		fmt.Fprintf(env.Stdout, "\n%d passed, %d failed\n", len(lessons)-failed, failed)
 	}
 	if failed > 0 {

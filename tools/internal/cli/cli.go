@@ -106,15 +106,30 @@ func flags(c string, env *Env) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args for c; a bad flag prints the usage and returns errUsage.
+// parse parses args for a command, with flags allowed before, between and
+// after the arguments ("check 3 --no-race"); "--" ends the flags. A bad flag
+// prints the usage and returns errUsage.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return errUsage
 		}
-		return errUsage
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 // findRoot walks up from the working directory to the course's go.mod.
@@ -144,13 +159,16 @@ func init() {
 		summary: "show the commands, or what one command does",
 		help:    "Lists the commands, or shows the usage of one.",
 		run: func(ctx context.Context, env *Env, args []string) error {
+			fs := flags("help", env)
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			args = fs.Args()
 			if len(args) > 0 {
 				c := lookup(args[0])
 				if c == nil {
 					return fmt.Errorf("no command %q", args[0])
 				}
-				fs := flags(c.name, env)
-				fs.SetOutput(env.Stdout)
 				// Commands declare their flags when they run; ask for -h.
 				return c.run(ctx, &Env{Root: env.Root, Stdout: env.Stdout, Stderr: env.Stdout}, []string{"-h"})
 			}

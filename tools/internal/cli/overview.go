@@ -27,12 +27,25 @@ func init() {
 }
 
 func runOverview(ctx context.Context, env *Env, args []string) error {
-	if err := parse(flags("overview", env), args); err != nil {
+	fs := flags("overview", env)
+	asJSON := fs.Bool("json", false, "print the course and your progress as JSON")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	c, err := loadCourse(env)
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		next := ""
+		if n := c.next(); n != nil {
+			next = n.Dir
+		}
+		return writeJSON(env.Stdout, struct {
+			Course  string       `json:"course"`
+			Next    string       `json:"next,omitempty"`
+			Lessons []lessonJSON `json:"lessons"`
+		}{c.Title, next, c.lessonsJSON()})
 	}
 	w := env.Stdout
 	avail := c.Available()
@@ -67,12 +80,17 @@ func runOverview(ctx context.Context, env *Env, args []string) error {
 }
 
 func runList(ctx context.Context, env *Env, args []string) error {
-	if err := parse(flags("list", env), args); err != nil {
+	fs := flags("list", env)
+	asJSON := fs.Bool("json", false, "print the lessons as JSON")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	c, err := loadCourse(env)
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		return writeJSON(env.Stdout, c.lessonsJSON())
 	}
 	w := env.Stdout
 	for _, l := range c.Lessons {

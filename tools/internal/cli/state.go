@@ -129,3 +129,9 @@ func (c *course) next() *catalog.Lesson {
 	}
 	return nil
 }
+
+// progressAfterReset is a lesson's record after reset: back to not started,
+// but the hints already seen stay seen.
+func progressAfterReset(hintsShown int) progress.Lesson {
+	return progress.Lesson{HintsShown: hintsShown}
+}

@@ -33,6 +33,7 @@ func init() {
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs := flags("verify", env)
 	parallel := fs.Int("parallel", 0, "lessons verified at once (default: the number of CPUs)")
+	asJSON := fs.Bool("json", false, "print the checks as JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,8 +57,14 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	checks := verify.Course(ctx, verify.Options{Course: c, Sums: sums, Parallel: *parallel, Progress: env.Stderr}, lessons)
-	fmt.Fprintln(env.Stdout)
-	verify.WriteTable(env.Stdout, checks)
+	if *asJSON {
+		if err := writeJSON(env.Stdout, checks); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(env.Stdout)
+		verify.WriteTable(env.Stdout, checks)
+	}
 	if _, failed := verify.Counts(checks); failed > 0 {
 		return &ExitError{Code: 1}
 	}

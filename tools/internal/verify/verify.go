@@ -48,12 +48,12 @@ var Budgets = map[string]time.Duration{
 
 // A Check is one verdict about one lesson.
 type Check struct {
-	Lesson   string // "01_goroutines"
-	Name     string // "starter", "starter -race", "solution", "mistake add_inside", "parts"
-	OK       bool
-	Skipped  bool   // not run, and why is in Detail; counts as passed
-	Detail   string // why it failed, or a figure worth showing
-	Duration time.Duration
+	Lesson   string        `json:"lesson"` // "01_goroutines"
+	Name     string        `json:"check"`  // "starter", "starter -race", "solution", "mistake add_inside", "parts"
+	OK       bool          `json:"ok"`
+	Skipped  bool          `json:"skipped,omitempty"` // not run, and why is in Detail; counts as passed
+	Detail   string        `json:"detail,omitempty"`  // why it failed, or a figure worth showing
+	Duration time.Duration `json:"duration_ns,omitempty"`
 }
 
 // Options configure a verification run.
