@@ -148,7 +148,7 @@ func (o *outcome) passed() bool {
 
 func (c *course) checkLesson(ctx context.Context, l *catalog.Lesson, race bool) *outcome {
 	o := &outcome{lesson: l, race: race, changedTests: c.changedTests(l)}
-	res, err := gotest.Run(ctx, gotest.Options{Dir: c.Root, Package: l.ImportPath(), Race: race, Timeout: CheckTimeout})
+	res, err := gotest.Run(ctx, gotest.Options{Dir: c.Root, Package: l.ImportPath(), Race: race, Timeout: CheckTimeout, Test2JSON: test2json(ctx, c.Root)})
 	if err != nil {
 		o.err = err
 		return o

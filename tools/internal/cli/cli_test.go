@@ -346,3 +346,17 @@ func TestOutsideTheCourse(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "not inside the course")
 }
+
+func TestPristineRecordsNamedLessons(t *testing.T) {
+	root := newCourse(t)
+	edit(t, root, "lessons/01_sum/hints.md", "# Hints\n\n## Hint 1: a\n\nx\n")
+	edit(t, root, pristine.File, "# old\n"+strings.Repeat("a", 40)+"  09_other/x.go\n")
+	code, out, _ := kata(t, "pristine", "1")
+	require.Equal(t, 0, code, out)
+	sums, err := pristine.Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("a", 40), sums["09_other/x.go"], "other lessons' entries are kept")
+	h, err := pristine.HashFile(filepath.Join(root, "lessons/01_sum/hints.md"))
+	require.NoError(t, err)
+	assert.Equal(t, h, sums["01_sum/hints.md"])
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/gokatas/concurrency/tools/internal/catalog"
 	"github.com/gokatas/concurrency/tools/internal/pristine"
@@ -23,9 +24,12 @@ func init() {
 	})
 	register(&command{
 		name:    "pristine",
+		args:    "[N|slug ...]",
 		summary: "for maintainers: record the published lesson files' hashes",
-		help: "Rewrites " + pristine.File + " from the lesson files as they are now. Run it after\n" +
-			"changing a lesson's starter, tests, README or hints, and commit the result.",
+		help: "Records the hashes of the lesson files as they are now in " + pristine.File + ":\n" +
+			"those of the named lessons (the others' entries stay as they were), or of every\n" +
+			"lesson. Run it after changing a lesson's starter, tests, README or hints, and\n" +
+			"commit the result with the lesson.",
 		run: runPristine,
 	})
 }
@@ -72,24 +76,46 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 }
 
 func runPristine(ctx context.Context, env *Env, args []string) error {
-	if err := parse(flags("pristine", env), args); err != nil {
+	fs := flags("pristine", env)
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	c, err := catalog.Load(env.Root)
 	if err != nil {
 		return err
 	}
-	var dirs []string
-	for _, l := range c.Available() {
-		dirs = append(dirs, l.Dir)
+	lessons := c.Available()
+	sums := pristine.Sums{}
+	if fs.NArg() > 0 {
+		lessons = nil
+		for _, name := range fs.Args() {
+			l, err := c.Find(name)
+			if err != nil {
+				return err
+			}
+			lessons = append(lessons, l)
+		}
+		if old, err := pristine.Load(env.Root); err == nil {
+			sums = old
+		}
 	}
-	sums, err := pristine.Scan(env.Root, dirs)
+	var dirs []string
+	for _, l := range lessons {
+		dirs = append(dirs, l.Dir)
+		for name := range sums.Lesson(l.Dir) {
+			delete(sums, l.Dir+"/"+name)
+		}
+	}
+	scanned, err := pristine.Scan(env.Root, dirs)
 	if err != nil {
 		return err
+	}
+	for name, h := range scanned {
+		sums[name] = h
 	}
 	if err := writeFile(env.Root, pristine.File, sums.Format()); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "recorded %d files of %d lessons in %s\n", len(sums), len(dirs), pristine.File)
+	fmt.Fprintf(env.Stdout, "recorded %d files of %s in %s\n", len(scanned), strings.Join(dirs, ", "), pristine.File)
 	return nil
 }

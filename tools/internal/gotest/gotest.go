@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -41,6 +42,7 @@ type Options struct {
 	Timeout      time.Duration
 	BuildTimeout time.Duration // 0 means DefaultBuildTimeout
 	Env          []string      // added to the environment of both steps
+	Test2JSON    string        // path of the test2json program (Toolchain.Test2JSON); "" runs `go tool test2json`
 }
 
 // Result is what one run produced.
@@ -154,8 +156,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if bound > 0 {
 		bound += bound/4 + 5*time.Second
 	}
-	args = append([]string{"tool", "test2json", "-t", "-p", importPath, bin}, testFlags(opts)...)
-	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), opts.Env, "go", args...)
+	prog, args := "go", []string{"tool", "test2json"}
+	if opts.Test2JSON != "" {
+		prog, args = opts.Test2JSON, nil
+	}
+	args = append(append(args, "-t", "-p", importPath, bin), testFlags(opts)...)
+	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), opts.Env, prog, args...)
 	res.Output = append(res.Output, out...)
 	if err != nil {
 		return res, err
@@ -219,20 +225,86 @@ func importPath(dir, pkg string) (string, error) {
 	return "", fmt.Errorf("%s/go.mod has no module line", dir)
 }
 
-// RaceSupport reports whether -race can work on this machine: it needs cgo
-// and a C compiler on most systems. When it cannot, reason says why, in a
-// sentence for the learner.
-func RaceSupport(ctx context.Context) (ok bool, reason string) {
-	out, err := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "CC").Output()
+// Toolchain is what Probe learns about the go command on this machine.
+type Toolchain struct {
+	Race      bool   // go test -race can work
+	NoRaceWhy string // if not, why, in a sentence for the learner
+	Test2JSON string // the test2json program if GOTOOLDIR has it (before Go 1.24); see FindTest2JSON
+	GoVersion string
+}
+
+// Probe asks the go command, once, about cgo, the C compiler and its tool
+// directory. -race needs cgo and a C compiler on most systems.
+func Probe(ctx context.Context) (Toolchain, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "CC", "GOTOOLDIR", "GOVERSION").Output()
 	if err != nil {
-		return false, "could not ask the go command about cgo: " + err.Error()
+		return Toolchain{}, fmt.Errorf("could not run the go command: %w", err)
 	}
-	fields := strings.Fields(string(out))
-	if len(fields) < 2 || fields[0] != "1" {
-		return false, "cgo is disabled (CGO_ENABLED=0), and the race detector needs it"
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	for len(lines) < 4 {
+		lines = append(lines, "")
 	}
-	if _, err := exec.LookPath(fields[1]); err != nil {
-		return false, fmt.Sprintf("the C compiler %q is not installed, and the race detector needs one (install gcc or clang)", fields[1])
+	tc := Toolchain{GoVersion: lines[3]}
+	t2j := filepath.Join(lines[2], "test2json")
+	if runtime.GOOS == "windows" {
+		t2j += ".exe"
 	}
-	return true, ""
+	if _, err := os.Stat(t2j); err == nil {
+		tc.Test2JSON = t2j
+	}
+	switch {
+	case lines[0] != "1":
+		tc.NoRaceWhy = "cgo is disabled (CGO_ENABLED=0), and the race detector needs it"
+	case lines[1] == "":
+		tc.NoRaceWhy = "no C compiler is configured (go env CC is empty), and the race detector needs one"
+	default:
+		if _, err := exec.LookPath(strings.Fields(lines[1])[0]); err != nil {
+			tc.NoRaceWhy = fmt.Sprintf("the C compiler %q is not installed, and the race detector needs one (install gcc or clang)", lines[1])
+		} else {
+			tc.Race = true
+		}
+	}
+	return tc, nil
+}
+
+// RaceSupport reports whether -race can work on this machine and, if not,
+// why.
+func RaceSupport(ctx context.Context) (ok bool, reason string) {
+	tc, err := Probe(ctx)
+	if err != nil {
+		return false, err.Error()
+	}
+	return tc.Race, tc.NoRaceWhy
+}
+
+// FindTest2JSON returns the path of the test2json program, which Go 1.24 and
+// later build on first use and keep in the build cache. Asking the go command
+// costs a fraction of a second, so the answer is remembered in cacheFile,
+// keyed by Go version, and checked on disk before it is trusted again.
+func FindTest2JSON(ctx context.Context, goVersion, cacheFile string) (string, error) {
+	type cached struct {
+		GoVersion string `json:"go_version"`
+		Test2JSON string `json:"test2json"`
+	}
+	var c cached
+	if data, err := os.ReadFile(cacheFile); err == nil && json.Unmarshal(data, &c) == nil &&
+		c.GoVersion == goVersion && c.Test2JSON != "" {
+		if _, err := os.Stat(c.Test2JSON); err == nil {
+			return c.Test2JSON, nil
+		}
+	}
+	out, err := exec.CommandContext(ctx, "go", "tool", "-n", "test2json").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding test2json: %w", err)
+	}
+	path := strings.TrimSpace(string(out))
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("go tool -n test2json gave %q: %w", path, err)
+	}
+	if data, err := json.Marshal(cached{GoVersion: goVersion, Test2JSON: path}); err == nil {
+		if os.MkdirAll(filepath.Dir(cacheFile), 0o755) == nil {
+			os.WriteFile(cacheFile, data, 0o644) // a cache: failing to write it costs only speed
+		}
+	}
+	return path, nil
 }

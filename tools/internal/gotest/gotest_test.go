@@ -2,6 +2,7 @@ package gotest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,6 +54,27 @@ func TestCommand(t *testing.T) {
 	assert.Equal(t, "go test -race ./lessons/01_goroutines", Command(Options{Race: true, Package: "./lessons/01_goroutines"}))
 	flags := strings.Join(testFlags(Options{Count: 3, CPU: "1,4", Shuffle: true, Timeout: time.Minute}), " ")
 	assert.Equal(t, "-test.v=test2json -test.count=3 -test.cpu=1,4 -test.shuffle=on -test.timeout=1m0s", flags)
+}
+
+func TestProbeFindsTest2JSON(t *testing.T) {
+	tc, err := Probe(context.Background())
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(tc.GoVersion, "go"), tc.GoVersion)
+	cache := filepath.Join(t.TempDir(), "toolchain.json")
+	path, err := FindTest2JSON(context.Background(), tc.GoVersion, cache)
+	require.NoError(t, err)
+	again, err := FindTest2JSON(context.Background(), tc.GoVersion, cache)
+	require.NoError(t, err)
+	assert.Equal(t, path, again, "the second call reads the cache")
+	require.NoError(t, os.WriteFile(cache, []byte(`{"go_version":"`+tc.GoVersion+`","test2json":"/nonexistent/test2json"}`), 0o644))
+	again, err = FindTest2JSON(context.Background(), tc.GoVersion, cache)
+	require.NoError(t, err)
+	assert.Equal(t, path, again, "a cached path that no longer exists is looked up again")
+
+	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./pass", Test2JSON: path})
+	require.NoError(t, err)
+	assert.True(t, res.Passed(), "%s", res.Output)
+	assert.Equal(t, "pass", res.Report.Packages["fixtures/pass"].Tests["TestOne"].Action)
 }
 
 func TestRaceSupport(t *testing.T) {
