@@ -55,13 +55,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	race := !f.noRace
-	if race {
-		if ok, reason := raceSupport(ctx); !ok {
-			env.notice("races are not being checked: " + reason + ". Results are marked \"not race-checked\".")
-			race = false
-		}
-	}
+	race := useRace(ctx, env, f.noRace)
 	outcomes := make([]*outcome, len(lessons))
 	sem := make(chan struct{}, runtime.NumCPU())
 	var wg sync.WaitGroup

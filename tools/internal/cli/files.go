@@ -1,25 +1,13 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
+
+	"github.com/gokatas/concurrency/tools/internal/atomicfile"
 )
 
-// writeFile writes data to the file at rel below root, atomically.
+// writeFile writes data to the file at rel (slash-separated) below root,
+// atomically.
 func writeFile(root, rel string, data []byte) error {
-	path := filepath.Join(root, filepath.FromSlash(rel))
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(filepath.Join(root, filepath.FromSlash(rel)), data)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gokatas/concurrency/tools/internal/atomicfile"
 	"github.com/gokatas/concurrency/tools/internal/pristine"
 )
 
@@ -36,15 +37,7 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := loadCourse(env)
-	if err != nil {
-		return err
-	}
-	l, err := c.Find(fs.Arg(0))
+	c, l, err := oneLesson(env, fs)
 	if err != nil {
 		return err
 	}
@@ -85,7 +78,7 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 		if cmp[name] == pristine.Missing {
 			continue
 		}
-		if err := copyFile(filepath.Join(l.Path(), name), filepath.Join(saved, name)); err != nil {
+		if err := atomicfile.Copy(filepath.Join(l.Path(), name), filepath.Join(saved, name)); err != nil {
 			return fmt.Errorf("saving your %s failed, so nothing was changed: %w", name, err)
 		}
 	}
@@ -114,15 +107,4 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return nil
-}
-
-func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(to, data, 0o644)
 }

@@ -26,15 +26,7 @@ func runSolution(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := loadCourse(env)
-	if err != nil {
-		return err
-	}
-	l, err := c.Find(fs.Arg(0))
+	c, l, err := oneLesson(env, fs)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -134,4 +136,52 @@ func (c *course) next() *catalog.Lesson {
 // but the hints already seen stay seen.
 func progressAfterReset(hintsShown int) progress.Lesson {
 	return progress.Lesson{HintsShown: hintsShown}
+}
+
+// oneLesson loads the course and resolves the command's single lesson
+// argument; a missing or extra argument prints the usage.
+func oneLesson(env *Env, fs *flag.FlagSet) (*course, *catalog.Lesson, error) {
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, nil, errUsage
+	}
+	c, err := loadCourse(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := c.Find(fs.Arg(0))
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, l, nil
+}
+
+// named resolves lesson names to lessons; no names means every lesson that
+// exists.
+func named(c *catalog.Course, names []string) ([]*catalog.Lesson, error) {
+	if len(names) == 0 {
+		return c.Available(), nil
+	}
+	var out []*catalog.Lesson
+	for _, name := range names {
+		l, err := c.Find(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// useRace reports whether to run with -race: asked for, and possible here.
+// When it is not possible it says so, once, with the reason.
+func useRace(ctx context.Context, env *Env, noRace bool) bool {
+	if noRace {
+		return false
+	}
+	ok, reason := raceSupport(ctx)
+	if !ok {
+		env.notice("races are not being checked: " + reason + ". Results are marked \"not race-checked\".")
+	}
+	return ok
 }

@@ -49,16 +49,9 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lessons := c.Available()
-	if fs.NArg() > 0 {
-		lessons = nil
-		for _, name := range fs.Args() {
-			l, err := c.Find(name)
-			if err != nil {
-				return err
-			}
-			lessons = append(lessons, l)
-		}
+	lessons, err := named(c, fs.Args())
+	if err != nil {
+		return err
 	}
 	checks := verify.Course(ctx, verify.Options{Course: c, Sums: sums, Parallel: *parallel, Progress: env.Stderr}, lessons)
 	if *asJSON {
@@ -84,17 +77,12 @@ func runPristine(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lessons := c.Available()
+	lessons, err := named(c, fs.Args())
+	if err != nil {
+		return err
+	}
 	sums := pristine.Sums{}
 	if fs.NArg() > 0 {
-		lessons = nil
-		for _, name := range fs.Args() {
-			l, err := c.Find(name)
-			if err != nil {
-				return err
-			}
-			lessons = append(lessons, l)
-		}
 		if old, err := pristine.Load(env.Root); err == nil {
 			sums = old
 		}

@@ -38,13 +38,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	l := lessons[0]
-	race := !*noRace
-	if race {
-		if ok, reason := raceSupport(ctx); !ok {
-			env.notice("races are not being checked: " + reason + ".")
-			race = false
-		}
-	}
+	race := useRace(ctx, env, *noRace)
 	check := func() {
 		fmt.Fprintf(env.Stdout, "%s\n", paint(env.Stdout, dim, strings.Repeat("─", 20)+" "+time.Now().Format("15:04:05")))
 		o := c.checkLesson(ctx, l, race)

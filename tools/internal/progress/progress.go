@@ -15,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gokatas/concurrency/tools/internal/atomicfile"
 )
 
 // File is the progress file's name at the repository root.
@@ -81,20 +83,7 @@ func (p *Progress) Save(root string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(root, File+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(root, File))
+	return atomicfile.Write(filepath.Join(root, File), append(data, '\n'))
 }
 
 // Lesson returns the record of the lesson in dir, creating an empty one.

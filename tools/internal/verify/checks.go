@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gokatas/concurrency/tools/internal/atomicfile"
 	"github.com/gokatas/concurrency/tools/internal/catalog"
 	"github.com/gokatas/concurrency/tools/internal/diagnose"
 	"github.com/gokatas/concurrency/tools/internal/gotest"
@@ -265,7 +266,7 @@ func (v *lessonRun) run(ctx context.Context, label string, files map[string][]by
 func (v *lessonRun) layout(dir string, files map[string][]byte) error {
 	root := v.opts.Course.Root
 	for _, name := range []string{"go.mod", "go.sum"} {
-		if err := copyFile(filepath.Join(root, name), filepath.Join(dir, name)); err != nil {
+		if err := atomicfile.Copy(filepath.Join(root, name), filepath.Join(dir, name)); err != nil {
 			return err
 		}
 	}
@@ -289,17 +290,6 @@ func (v *lessonRun) layout(dir string, files map[string][]byte) error {
 	return nil
 }
 
-func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(to, data, 0o644)
-}
-
 func copyTree(from, to string) error {
 	return filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -312,6 +302,6 @@ func copyTree(from, to string) error {
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(to, rel), 0o755)
 		}
-		return copyFile(path, filepath.Join(to, rel))
+		return atomicfile.Copy(path, filepath.Join(to, rel))
 	})
 }
