@@ -2,7 +2,6 @@ package katatest
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -25,9 +24,10 @@ const settleLimit = 10 * time.Minute
 // too. If some are still running, Bubble fails the test as a goroutine leak,
 // naming hint and showing where they are in the lesson's files. It then lets
 // the ones that are only sleeping finish, so that the test ends with its own
-// failure rather than synctest's "blocked goroutines remain" panic. Goroutines
-// blocked forever (on a channel nobody will use again) cannot be ended: for
-// those Bubble prints a leak report and ends the test binary.
+// failure rather than synctest's "blocked goroutines remain" panic.
+// Goroutines blocked forever (on a channel nobody will use again) cannot be
+// ended: for those Bubble reports the leak as a failure of the test, and
+// synctest's panic then ends the test binary, after the test's messages.
 //
 // hint is the hint to read if the test hangs or leaks.
 func Bubble(t *testing.T, hint int, f func(t *testing.T)) {
@@ -62,19 +62,19 @@ func settle(t *testing.T, name, dir string, hint int) {
 			return
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "--- FAIL: %s\n", name)
-	fmt.Fprintf(&b, "    %s goroutines started by %s are blocked forever, so the test cannot end.\n", LeakMarker, name)
-	b.WriteString("    They wait on a channel or a lock that nothing will ever release:\n\n")
-	for _, line := range strings.Split(strings.TrimRight(trimOrAll(left, dir), "\n"), "\n") {
-		b.WriteString("        " + line + "\n")
-	}
-	if hint > 0 {
-		fmt.Fprintf(&b, "\n    hint: %s\n", hintRef(hint))
-	}
-	b.WriteString("FAIL\n")
-	os.Stdout.WriteString(b.String())
-	os.Exit(1)
+	// What is left is blocked forever. Say so through t, then return:
+	// synctest.Test panics because the bubble cannot end, and the testing
+	// package prints every message of the test, this one included, before
+	// the panic ends the test binary. (Ending it here with os.Exit would
+	// lose the test's earlier messages, which go test buffers.)
+	t.Error(Failure{
+		Want: "no goroutine blocked forever when the test ends",
+		Got: fmt.Sprintf("%s goroutines started by %s are blocked forever, so the test cannot end.\n"+
+			"They wait on a channel or a lock that nothing will ever release:\n%s",
+			LeakMarker, name, strings.TrimRight(trimOrAll(left, dir), "\n")),
+		Means: "goroutine leak: these goroutines can never return, and each one holds its memory until the program exits",
+		Hint:  hint,
+	})
 }
 
 func trimOrAll(dump, dir string) string {
@@ -84,8 +84,14 @@ func trimOrAll(dump, dir string) string {
 	return dump
 }
 
-// bubbleGoroutines returns, in runtime.Stack format, the goroutines of the
-// caller's bubble other than the caller and the bubble's own machinery.
+// BubbleGoroutines returns, in the format of runtime.Stack, the goroutines of
+// the caller's synctest bubble other than the caller and the bubble's own
+// machinery: after synctest.Wait, the goroutines that the code under test
+// left behind. It returns "" outside a bubble. A lesson can use it to name a
+// leak in its own words (an orphaned sender, say) before Bubble's generic
+// report.
+func BubbleGoroutines() string { return bubbleGoroutines() }
+
 func bubbleGoroutines() string {
 	self := headerOf(string(allStacksOf(false)))
 	bubble := ""

@@ -250,6 +250,7 @@ func TestBubbleReportsLeaks(t *testing.T) {
 		return
 	case "stuck":
 		Bubble(t, 6, func(t *testing.T) {
+			t.Error("the test's own message")
 			ch := make(chan int)
 			go func() { ch <- 1 }() // nobody ever receives
 		})
@@ -265,7 +266,7 @@ func TestBubbleReportsLeaks(t *testing.T) {
 	run := func(child string) (string, error) {
 		exe, err := os.Executable()
 		require.NoError(t, err)
-		cmd := exec.Command(exe, "-test.run=^TestBubbleReportsLeaks$", "-test.count=1", "-test.v")
+		cmd := exec.Command(exe, "-test.run=^TestBubbleReportsLeaks$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "KATATEST_CHILD="+child)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -286,4 +287,5 @@ func TestBubbleReportsLeaks(t *testing.T) {
 	assert.Contains(t, out, LeakMarker+" goroutines started by TestBubbleReportsLeaks are blocked forever")
 	assert.Contains(t, out, "chan send")
 	assert.Contains(t, out, "read Hint 6")
+	assert.Contains(t, out, "the test's own message", "the test's earlier messages are not lost")
 }

@@ -1,0 +1,1033 @@
+package eventloop
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gokatas/concurrency/lessons/internal/katatest"
+)
+
+func TestMain(m *testing.M) { katatest.Main(m) }
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+// report prints f at once and marks t failed. t.Error would print only when
+// the test ends, and a test whose code left a goroutine blocked forever
+// never ends normally: katatest.Bubble stops the test binary with a leak
+// report, and the reason would be lost. Printing at once keeps it.
+func report(t *testing.T, f katatest.Failure) {
+	t.Helper()
+	text := strings.ReplaceAll(strings.TrimRight(f.String(), "\n"), "\n", "\n    ")
+	fmt.Fprintf(os.Stdout, "    %s:%s\n", t.Name(), text)
+	t.Fail()
+}
+
+// fatal is report followed by t.FailNow.
+func fatal(t *testing.T, f katatest.Failure) {
+	t.Helper()
+	report(t, f)
+	t.FailNow()
+}
+
+// goid returns the id of the calling goroutine, read from the first line of
+// its stack trace ("goroutine 42 [running]:"). Go keeps goroutine ids out
+// of its API on purpose, and programs must not depend on them; a test may,
+// to tell which goroutine ran a callback.
+func goid() uint64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	fields := strings.Fields(string(buf[:n]))
+	if len(fields) < 2 {
+		panic("cannot read the goroutine id from " + string(buf[:n]))
+	}
+	id, err := strconv.ParseUint(fields[1], 10, 64)
+	if err != nil {
+		panic("cannot read the goroutine id: " + err.Error())
+	}
+	return id
+}
+
+// stacks returns the stacks of all goroutines, as runtime.Stack does.
+func stacks() string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// alive reports whether the goroutine with the given id still exists.
+func alive(id uint64) bool {
+	return strings.Contains("\n"+stacks(), fmt.Sprintf("\ngoroutine %d [", id))
+}
+
+// leftovers returns, trimmed to the lesson's files, the stacks of the
+// goroutines other than the caller that are running code of eventloop.go:
+// a loop goroutine, a sleeping timer, a stuck Post. After Stop has returned
+// and the bubble has settled, there must be none.
+func leftovers() string {
+	self := fmt.Sprintf("goroutine %d [", goid())
+	var kept []string
+	for _, block := range strings.Split(stacks(), "\n\n") {
+		if strings.Contains(block, "/eventloop.go:") && !strings.HasPrefix(block, self) {
+			kept = append(kept, block)
+		}
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	dir, _ := os.Getwd()
+	dump := strings.Join(kept, "\n\n")
+	if trimmed := katatest.TrimStacks(dump, dir); trimmed != "" {
+		return strings.TrimRight(trimmed, "\n")
+	}
+	return dump
+}
+
+// An entry is one callback run: its name, when it ran (fake time since the
+// journal was made) and the goroutine that ran it.
+type entry struct {
+	name string
+	at   time.Duration
+	g    uint64
+}
+
+// A journal records the callbacks that ran, in the order they ran. It has a
+// lock so that the test can read it while the loop runs; the state the loop
+// owns without any lock is in TestLoop_OwnsItsState.
+type journal struct {
+	start time.Time
+
+	mu      sync.Mutex // protects entries
+	entries []entry
+}
+
+func newJournal() *journal { return &journal{start: time.Now()} }
+
+func (j *journal) add(name string) {
+	e := entry{name: name, at: time.Since(j.start), g: goid()}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries = append(j.entries, e)
+}
+
+// cb returns a callback that records name.
+func (j *journal) cb(name string) func() { return func() { j.add(name) } }
+
+// list returns a copy of the entries so far.
+func (j *journal) list() []entry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]entry(nil), j.entries...)
+}
+
+func (j *journal) names() []string {
+	var names []string
+	for _, e := range j.list() {
+		names = append(names, e.name)
+	}
+	return names
+}
+
+// checkNames reports the first place where the journal differs from want.
+func checkNames(t *testing.T, j *journal, want []string, means string, hint int) bool {
+	t.Helper()
+	got := j.names()
+	for i := range max(len(want), len(got)) {
+		switch {
+		case i >= len(got):
+			report(t, katatest.Failure{
+				Want:  fmt.Sprintf("%d callbacks ran: %s", len(want), short(want)),
+				Got:   fmt.Sprintf("only %d ran: %s; %q never ran", len(got), short(got), want[i]),
+				Means: means,
+				Hint:  hint,
+			})
+			return false
+		case i >= len(want):
+			report(t, katatest.Failure{
+				Want:  fmt.Sprintf("%d callbacks ran: %s", len(want), short(want)),
+				Got:   fmt.Sprintf("%d ran: %s", len(got), short(got)),
+				Means: means,
+				Hint:  hint,
+			})
+			return false
+		case got[i] != want[i]:
+			report(t, katatest.Failure{
+				Want:  fmt.Sprintf("callback %d to run is %q (in order: %s)", i+1, want[i], short(want)),
+				Got:   fmt.Sprintf("%q (in order: %s)", got[i], short(got)),
+				Means: means,
+				Hint:  hint,
+			})
+			return false
+		}
+	}
+	return true
+}
+
+// short shows a list of names, cut after the first few.
+func short(names []string) string {
+	if len(names) > 8 {
+		return strings.Join(names[:8], ", ") + fmt.Sprintf(", ... (%d more)", len(names)-8)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkOnLoop reports the first callback in the journal that did not run on
+// the loop goroutine.
+func checkOnLoop(t *testing.T, j *journal, loop uint64, what string, hint int) bool {
+	t.Helper()
+	for _, e := range j.list() {
+		if e.g != loop {
+			report(t, katatest.Failure{
+				Want: fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
+				Got:  fmt.Sprintf("%s %q ran on goroutine %d", what, e.name, e.g),
+				Means: "a callback ran off the loop goroutine, at the same time as the loop's own callbacks: " +
+					"the state the loop owns is no longer safe without locks",
+				Hint: hint,
+			})
+			return false
+		}
+	}
+	return true
+}
+
+// loopGoroutine posts a callback and returns the id of the goroutine that
+// ran it: the loop goroutine. It fails the test if that callback does not
+// run, or runs on the goroutine that posted it. Call it in a bubble.
+func loopGoroutine(t *testing.T, l *Loop) uint64 {
+	t.Helper()
+	var id uint64
+	ran := false
+	if err := l.Post(func() { id, ran = goid(), true }); err != nil {
+		fatal(t, katatest.Failure{
+			Want:  "Post on a new loop returns nil",
+			Got:   fmt.Sprintf("error %v", err),
+			Means: "a running loop must accept callbacks",
+			Hint:  1,
+		})
+	}
+	synctest.Wait()
+	if !ran {
+		fatal(t, katatest.Failure{
+			Want:  "a posted callback runs on the loop goroutine as soon as the loop is free",
+			Got:   "the callback never ran",
+			Means: "nothing runs posted callbacks: New must start the loop goroutine, and Post must queue f for it",
+			Hint:  1,
+		})
+	}
+	if id == goid() {
+		fatal(t, katatest.Failure{
+			Want:  "a posted callback runs on the loop goroutine",
+			Got:   "it ran on the goroutine that called Post, before Post returned",
+			Means: "Post called f itself instead of queueing it for the loop: callbacks would run on any goroutine",
+			Hint:  1,
+		})
+	}
+	return id
+}
+
+// post calls l.Post and fails the test if it returns an error.
+func post(t *testing.T, l *Loop, f func()) {
+	t.Helper()
+	if err := l.Post(f); err != nil {
+		fatal(t, katatest.Failure{Want: "Post on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+	}
+}
+
+// outcome is what happened to a call made in another goroutine.
+type outcome struct {
+	err      error
+	panicked any
+}
+
+// callAsync calls f in a new goroutine, recovering a panic, and returns a
+// channel that receives the outcome once f has returned or panicked.
+func callAsync(f func() error) <-chan outcome {
+	c := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				c <- outcome{panicked: r}
+			}
+		}()
+		err := f()
+		c <- outcome{err: err}
+	}()
+	return c
+}
+
+// panicText describes a panic in o, if there was one.
+func panicText(o outcome) string {
+	if o.panicked == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (it panicked: %v)", o.panicked)
+}
+
+// ---------------------------------------------------------------------------
+// Task 1: start the loop, run posted callbacks on it in order, stop it.
+
+func TestPost_RunsCallbacksInOrder(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loopGoroutine(t, l)
+
+		j := newJournal()
+		want := []string{"render header", "render body", "render footer", "flush", "log"}
+		for _, name := range want {
+			post(t, l, j.cb(name))
+		}
+		synctest.Wait()
+		checkNames(t, j, want, "callbacks must run one at a time, in the order they were posted, like Node's callback queue", 1)
+	})
+}
+
+func TestPost_RunsOnTheLoopGoroutine(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loop := loopGoroutine(t, l)
+
+		// Four goroutines post five callbacks each, at the same time.
+		j := newJournal()
+		const posters, each = 4, 5
+		ids := make([]uint64, posters)
+		errs := make([]error, posters)
+		var wg sync.WaitGroup
+		for p := range posters {
+			wg.Go(func() {
+				ids[p] = goid()
+				for i := range each {
+					if err := l.Post(j.cb(fmt.Sprintf("poster %d #%d", p, i))); err != nil {
+						errs[p] = err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		synctest.Wait()
+		if err := errors.Join(errs...); err != nil {
+			fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+		}
+
+		if len(j.list()) != posters*each {
+			report(t, katatest.Failure{
+				Want:  fmt.Sprintf("all %d callbacks posted by %d goroutines ran", posters*each, posters),
+				Got:   fmt.Sprintf("%d ran", len(j.list())),
+				Means: "callbacks posted at the same time from several goroutines were lost",
+				Hint:  1,
+			})
+			return
+		}
+		for _, e := range j.list() {
+			if e.g == loop {
+				continue
+			}
+			for p, id := range ids {
+				if e.g == id {
+					fatal(t, katatest.Failure{
+						Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
+						Got:   fmt.Sprintf("%q ran on goroutine %d, the goroutine of poster %d that posted it", e.name, e.g, p),
+						Means: "Post called f itself instead of queueing it: a callback ran off the loop goroutine",
+						Hint:  1,
+					})
+				}
+			}
+			fatal(t, katatest.Failure{
+				Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
+				Got:   fmt.Sprintf("%q ran on goroutine %d", e.name, e.g),
+				Means: "a callback ran off the loop goroutine (one goroutine per callback?): two callbacks can then run at once",
+				Hint:  1,
+			})
+		}
+		// Each poster's callbacks run in the order that poster posted them.
+		next := make([]int, posters)
+		for _, e := range j.list() {
+			var p, i int
+			fmt.Sscanf(e.name, "poster %d #%d", &p, &i)
+			if i != next[p] {
+				report(t, katatest.Failure{
+					Want:  fmt.Sprintf("poster %d's callbacks run in the order it posted them: #%d next", p, next[p]),
+					Got:   fmt.Sprintf("#%d ran next", i),
+					Means: "the loop does not run callbacks in the order they were queued",
+					Hint:  1,
+				})
+				return
+			}
+			next[p]++
+		}
+	})
+}
+
+func TestStop_EndsTheLoopGoroutine(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
+		l := New()
+		loop := loopGoroutine(t, l)
+		l.Stop()
+		synctest.Wait()
+		if alive(loop) || leftovers() != "" {
+			// Bubble will also report the leaked goroutine, with its stack.
+			fatal(t, katatest.Failure{
+				Want:  "the loop goroutine has returned when Stop returns",
+				Got:   fmt.Sprintf("the loop goroutine was goroutine %d; still running code of eventloop.go:\n%s", loop, leftovers()),
+				Means: "goroutine leak: Stop did not end the loop goroutine. Every Loop made and stopped leaves a goroutine behind",
+				Hint:  1,
+			})
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Task 2: Post never waits for the loop.
+
+func TestPost_DoesNotWaitForABusyLoop(t *testing.T) {
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loop := loopGoroutine(t, l)
+
+		// The loop is busy with a long callback, say a slow render.
+		j := newJournal()
+		gate := make(chan struct{})
+		post(t, l, func() { <-gate; j.add("busy") })
+		synctest.Wait()
+
+		// Meanwhile, another goroutine posts many callbacks.
+		const n = 5000
+		want := []string{"busy"}
+		for i := range n {
+			want = append(want, fmt.Sprint("request ", i))
+		}
+		posted := callAsync(func() error {
+			for _, name := range want[1:] {
+				if err := l.Post(j.cb(name)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		synctest.Wait()
+		blocked := false
+		select {
+		case o := <-posted:
+			if o.err != nil || o.panicked != nil {
+				close(gate)
+				fatal(t, katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
+			}
+		default:
+			blocked = true
+			report(t, katatest.Failure{
+				Want: fmt.Sprintf("%d calls to Post return at once while the loop is busy", n),
+				Got:  "Post blocked until the loop was free",
+				Means: "Post blocked: it waits for the loop to take f (an unbuffered or full channel?). " +
+					"A busy loop then stalls every goroutine that posts to it, and a callback that posts waits for itself",
+				Hint: 2,
+			})
+		}
+		close(gate)
+		if blocked {
+			<-posted
+		}
+		synctest.Wait()
+		if checkNames(t, j, want, "callbacks posted while the loop was busy must all run afterwards, in order", 2) {
+			checkOnLoop(t, j, loop, "callback", 1)
+		}
+	})
+}
+
+func TestPost_FromInsideACallback(t *testing.T) {
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		l := New()
+		loopGoroutine(t, l)
+
+		j := newJournal()
+		var innerErr error
+		err := l.Post(func() {
+			j.add("outer")
+			innerErr = l.Post(j.cb("inner"))
+			j.add("outer returns")
+		})
+		if err != nil {
+			fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+		}
+		synctest.Wait()
+		names := j.names()
+		if len(names) == 1 && names[0] == "outer" {
+			// The loop goroutine is stuck inside Post: leave it, and let
+			// Bubble report the leak with its stack.
+			fatal(t, katatest.Failure{
+				Want: "a callback calls Post, Post returns at once, and the new callback runs after the current one",
+				Got:  "the callback's call to Post never returned",
+				Means: "Post blocked: Post waited for the loop to take f, but the loop is the goroutine calling Post. " +
+					"The loop waits for itself, forever",
+				Hint: 2,
+			})
+		}
+		l.Stop()
+		if innerErr != nil {
+			report(t, katatest.Failure{Want: "Post from a callback returns nil", Got: innerErr.Error(), Means: "a running loop must accept callbacks from its own callbacks", Hint: 2})
+		}
+		checkNames(t, j, []string{"outer", "outer returns", "inner"},
+			"a callback runs to completion before the next one starts: Post from a callback queues f, it does not run it", 2)
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Task 3: timers post back into the loop.
+
+// after calls l.After and fails the test if it returns an error.
+func after(t *testing.T, l *Loop, d time.Duration, f func()) {
+	t.Helper()
+	if err := l.After(d, f); err != nil {
+		fatal(t, katatest.Failure{Want: "After on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept timers", Hint: 3})
+	}
+}
+
+func TestAfter_FiresExactlyOnTime(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loop := loopGoroutine(t, l)
+
+		j := newJournal()
+		after(t, l, 100*time.Millisecond, j.cb("session timeout"))
+		katatest.Advance(100*time.Millisecond - time.Nanosecond)
+		if len(j.list()) > 0 {
+			fatal(t, katatest.Failure{
+				Want:  "After(100ms, f) has not run f 1ns before 100ms",
+				Got:   fmt.Sprintf("f ran at %v", j.list()[0].at),
+				Means: "the timer fired early",
+				Hint:  3,
+			})
+		}
+		katatest.Advance(time.Nanosecond)
+		if len(j.list()) == 0 {
+			fatal(t, katatest.Failure{
+				Want:  "After(100ms, f) has run f at 100ms",
+				Got:   "f had not run",
+				Means: "the timer never fired, or its callback never reached the loop",
+				Hint:  3,
+			})
+		}
+		if e := j.list()[0]; e.at != 100*time.Millisecond {
+			report(t, katatest.Failure{Want: "f runs at exactly 100ms", Got: e.at.String(), Means: "the timer fired at the wrong time", Hint: 3})
+		}
+		checkOnLoop(t, j, loop, "timer callback", 3)
+	})
+}
+
+func TestAfter_RunsInDeadlineOrder(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loopGoroutine(t, l)
+
+		j := newJournal()
+		after(t, l, 300*time.Millisecond, j.cb("retry"))
+		after(t, l, 100*time.Millisecond, j.cb("heartbeat"))
+		after(t, l, 200*time.Millisecond, j.cb("flush"))
+		post(t, l, j.cb("handle request"))
+		katatest.Advance(300 * time.Millisecond)
+
+		want := []entry{
+			{"handle request", 0, 0},
+			{"heartbeat", 100 * time.Millisecond, 0},
+			{"flush", 200 * time.Millisecond, 0},
+			{"retry", 300 * time.Millisecond, 0},
+		}
+		wantNames := make([]string, len(want))
+		for i, w := range want {
+			wantNames[i] = w.name
+		}
+		if !checkNames(t, j, wantNames, "a posted callback runs at once; timers run in the order of their deadlines, not the order they were set", 3) {
+			return
+		}
+		for i, w := range want {
+			if got := j.list()[i].at; got != w.at {
+				report(t, katatest.Failure{
+					Want:  fmt.Sprintf("%q runs at %v", w.name, w.at),
+					Got:   fmt.Sprintf("it ran at %v", got),
+					Means: "a callback ran at the wrong time",
+					Hint:  3,
+				})
+				return
+			}
+		}
+	})
+}
+
+func TestAfter_RunsOnTheLoopGoroutine(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loop := loopGoroutine(t, l)
+
+		j := newJournal()
+		for i := range 5 {
+			after(t, l, time.Duration(i+1)*10*time.Millisecond, j.cb(fmt.Sprint("timer ", i)))
+		}
+		katatest.Advance(50 * time.Millisecond)
+		if len(j.list()) != 5 {
+			fatal(t, katatest.Failure{
+				Want:  "5 timers, due at 10ms to 50ms, have all run at 50ms",
+				Got:   fmt.Sprintf("%d ran", len(j.list())),
+				Means: "timer callbacks never reached the loop",
+				Hint:  3,
+			})
+		}
+		checkOnLoop(t, j, loop, "timer callback", 3)
+	})
+}
+
+func TestAfter_FromInsideACallback(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loop := loopGoroutine(t, l)
+
+		// A callback that sets the next timer itself, like a recursive
+		// setTimeout: a tick every 50ms, three times.
+		j := newJournal()
+		var errs []error
+		ticks := 0
+		var tick func()
+		tick = func() {
+			ticks++
+			j.add(fmt.Sprint("tick ", ticks))
+			if ticks < 3 {
+				errs = append(errs, l.After(50*time.Millisecond, tick))
+			}
+		}
+		after(t, l, 50*time.Millisecond, tick)
+		katatest.Advance(150 * time.Millisecond)
+
+		if err := errors.Join(errs...); err != nil {
+			report(t, katatest.Failure{Want: "After from a callback returns nil", Got: err.Error(), Means: "a running loop must accept timers from its own callbacks", Hint: 3})
+		}
+		if !checkNames(t, j, []string{"tick 1", "tick 2", "tick 3"},
+			"a callback that calls After must get its timer, like setTimeout inside a callback", 3) {
+			return
+		}
+		for i, e := range j.list() {
+			if want := time.Duration(i+1) * 50 * time.Millisecond; e.at != want {
+				report(t, katatest.Failure{Want: fmt.Sprintf("%q runs at %v", e.name, want), Got: e.at.String(), Means: "a timer set from a callback fired at the wrong time", Hint: 3})
+				return
+			}
+		}
+		checkOnLoop(t, j, loop, "timer callback", 3)
+	})
+}
+
+func TestLoop_OwnsItsState(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		loop := loopGoroutine(t, l)
+
+		// The loop owns a page-view counter and a log of who counted, with
+		// no lock. Four goroutines post increments every millisecond while
+		// timers, due at the same instants, increment too. (A map here
+		// would be truer to life, but concurrent map writes crash the test
+		// binary before it can explain anything.)
+		views := 0
+		var countedBy []uint64
+		count := func() {
+			views++
+			countedBy = append(countedBy, goid())
+		}
+		const posters, each, timers = 4, 50, 50
+		for i := range timers {
+			after(t, l, time.Duration(i)*time.Millisecond, count)
+		}
+		var wg sync.WaitGroup
+		for range posters {
+			wg.Go(func() {
+				for range each {
+					l.Post(count)
+					time.Sleep(time.Millisecond)
+				}
+			})
+		}
+		wg.Wait()
+		katatest.Advance(time.Second)
+		l.Stop()
+
+		for _, g := range countedBy {
+			if g != loop {
+				fatal(t, katatest.Failure{
+					Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
+					Got:   fmt.Sprintf("a callback ran on goroutine %d", g),
+					Means: "callbacks ran off the loop goroutine, at the same time as others: the counter and the log they share are raced",
+					Hint:  3,
+				})
+			}
+		}
+		if want := posters*each + timers; views != want {
+			report(t, katatest.Failure{
+				Want:  fmt.Sprintf("%d page views counted (%d posted, %d from timers)", want, posters*each, timers),
+				Got:   fmt.Sprint(views),
+				Means: "callbacks were lost, or two ran at once and one increment overwrote the other",
+				Hint:  3,
+			})
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Task 4: Stop cleanly.
+
+func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		l := New()
+		loop := loopGoroutine(t, l)
+
+		// The loop is busy; three more callbacks wait in the queue.
+		j := newJournal()
+		gate := make(chan struct{})
+		post(t, l, func() { <-gate; j.add("busy") })
+		synctest.Wait()
+		posted := callAsync(func() error {
+			return errors.Join(l.Post(j.cb("a")), l.Post(j.cb("b")), l.Post(j.cb("c")))
+		})
+		synctest.Wait()
+		select {
+		case o := <-posted:
+			if o.err != nil || o.panicked != nil {
+				close(gate)
+				fatal(t, katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
+			}
+		default:
+			close(gate)
+			fatal(t, katatest.Failure{Want: "Post returns at once while the loop is busy", Got: "Post blocked", Means: "Post blocked: do Task 2 first", Hint: 2})
+		}
+
+		stopped := make(chan struct{})
+		go func() {
+			l.Stop()
+			close(stopped)
+		}()
+		synctest.Wait()
+		select {
+		case <-stopped:
+			report(t, katatest.Failure{
+				Want:  "Stop waits while a callback is still running",
+				Got:   "Stop returned while a callback was still running and three more were queued",
+				Means: "Stop returned while the loop goroutine was still working: Stop must wait until the loop goroutine has returned",
+				Hint:  4,
+			})
+		default:
+		}
+		close(gate)
+		select {
+		case <-stopped:
+		case <-time.After(time.Hour):
+			fatal(t, katatest.Failure{
+				Want:  "Stop returns once the queued callbacks have run",
+				Got:   "Stop never returned",
+				Means: "the loop goroutine never returned after Stop, or Stop does not notice when it does",
+				Hint:  4,
+			})
+		}
+		synctest.Wait()
+		if checkNames(t, j, []string{"busy", "a", "b", "c"},
+			"callbacks queued before Stop must run before Stop returns: Post returned nil for them, so they were accepted", 4) {
+			checkOnLoop(t, j, loop, "queued callback", 4)
+		}
+	})
+}
+
+func TestStop_CancelsPendingTimers(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		l := New()
+		loopGoroutine(t, l)
+
+		j := newJournal()
+		after(t, l, 100*time.Millisecond, j.cb("cache refresh"))
+		after(t, l, time.Hour, j.cb("nightly report"))
+		katatest.Advance(50 * time.Millisecond)
+
+		took := katatest.Elapsed(l.Stop)
+		if took != 0 {
+			report(t, katatest.Failure{
+				Want:  "Stop returns at once: no callback is running or queued",
+				Got:   fmt.Sprintf("Stop took %v", took),
+				Means: "Stop waited for pending timers instead of cancelling them",
+				Hint:  4,
+			})
+		}
+		synctest.Wait()
+		if left := leftovers(); left != "" {
+			report(t, katatest.Failure{
+				Want:  "no goroutine of the loop is left when Stop returns, not even one waiting for a timer",
+				Got:   "goroutines still running code of eventloop.go:\n" + left,
+				Means: "goroutine leak: pending timers must be cancelled by Stop (Timer.Stop), not left to sleep",
+				Hint:  4,
+			})
+		}
+		katatest.Advance(2 * time.Hour)
+		if len(j.list()) > 0 {
+			report(t, katatest.Failure{
+				Want:  "no callback runs after Stop: the pending timers are cancelled",
+				Got:   fmt.Sprintf("%q ran at %v, after Stop", j.list()[0].name, j.list()[0].at),
+				Means: "a timer callback ran after Stop: Stop must cancel pending timers (or drop their callbacks)",
+				Hint:  4,
+			})
+		}
+	})
+}
+
+// This test runs outside a bubble: a correct Stop may wait for a mutex
+// (sync.Once does), which a bubble does not count as blocked.
+func TestStop_TwiceAndConcurrently(t *testing.T) {
+	katatest.Watchdog(t, 4)
+	l := New()
+	started := make(chan struct{})
+	gate := make(chan struct{})
+	if err := l.Post(func() { close(started); <-gate }); err != nil {
+		fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+	}
+	select {
+	case <-started:
+	case <-time.After(2 * time.Second): // real time; a correct loop needs microseconds
+		close(gate)
+		report(t, katatest.Failure{
+			Want:  "a posted callback runs on the loop",
+			Got:   "it had not started after 2s of real time",
+			Means: "nothing runs posted callbacks: do Task 1 first",
+			Hint:  1,
+		})
+		return
+	}
+
+	first := callAsync(func() error { l.Stop(); return nil })
+	second := callAsync(func() error { l.Stop(); return nil })
+	select {
+	case o := <-first:
+		close(gate)
+		<-second
+		report(t, katatest.Failure{
+			Want:  "both of two concurrent Stops wait while a callback is still running",
+			Got:   "one Stop returned while the callback was still running" + panicText(o),
+			Means: "Stop returned while the loop was still running a callback: every call to Stop, the first and any later one, must wait until the loop goroutine has returned",
+			Hint:  4,
+		})
+		return
+	case o := <-second:
+		close(gate)
+		<-first
+		report(t, katatest.Failure{
+			Want:  "both of two concurrent Stops wait while a callback is still running",
+			Got:   "one Stop returned while the callback was still running" + panicText(o),
+			Means: "Stop returned while the loop was still running a callback: every call to Stop, the first and any later one, must wait until the loop goroutine has returned",
+			Hint:  4,
+		})
+		return
+	case <-time.After(katatest.DefaultPatience): // real time; a wrong Stop returns in microseconds
+	}
+	close(gate)
+	for _, o := range []outcome{<-first, <-second} {
+		if o.panicked != nil {
+			report(t, katatest.Failure{
+				Want:  "Stop may be called twice at once",
+				Got:   fmt.Sprintf("one call panicked: %v", o.panicked),
+				Means: "Stop is not idempotent (close of closed channel?): close a channel once, with a flag under a lock or sync.Once",
+				Hint:  4,
+			})
+			return
+		}
+	}
+	third := callAsync(func() error { l.Stop(); return nil })
+	if o := <-third; o.panicked != nil {
+		report(t, katatest.Failure{
+			Want:  "Stop on a stopped loop returns at once",
+			Got:   fmt.Sprintf("it panicked: %v", o.panicked),
+			Means: "Stop is not idempotent (close of closed channel?)",
+			Hint:  4,
+		})
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Task 5: Post and After on a stopped loop, and Post racing Stop.
+
+// checkRefused checks the outcome of a Post or After made after Stop.
+func checkRefused(t *testing.T, call string, o outcome) {
+	t.Helper()
+	switch {
+	case o.panicked != nil:
+		report(t, katatest.Failure{
+			Want:  call + " after Stop returns ErrStopped",
+			Got:   fmt.Sprintf("it panicked: %v", o.panicked),
+			Means: call + " after Stop panicked (send on closed channel?): a stopped loop must refuse work with an error, not crash the caller",
+			Hint:  5,
+		})
+	case o.err == nil:
+		report(t, katatest.Failure{
+			Want:  call + " after Stop returns ErrStopped",
+			Got:   "nil",
+			Means: call + " after Stop returned nil: the caller thinks the callback was accepted, but it will never run. It is silently lost",
+			Hint:  5,
+		})
+	case !errors.Is(o.err, ErrStopped):
+		report(t, katatest.Failure{
+			Want:  call + " after Stop returns ErrStopped, so callers can test errors.Is(err, ErrStopped)",
+			Got:   o.err.Error(),
+			Means: "the wrong error",
+			Hint:  5,
+		})
+	}
+}
+
+func TestPost_AfterStopReturnsErrStopped(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		l := New()
+		loopGoroutine(t, l)
+		l.Stop()
+
+		j := newJournal()
+		posted := callAsync(func() error { return l.Post(j.cb("late request")) })
+		synctest.Wait()
+		select {
+		case o := <-posted:
+			checkRefused(t, "Post", o)
+		default:
+			// The goroutine calling Post is stuck: Bubble reports the leak.
+			fatal(t, katatest.Failure{
+				Want:  "Post after Stop returns ErrStopped at once",
+				Got:   "Post never returned",
+				Means: "Post blocked forever: it waits for a loop goroutine that has exited and will never take f",
+				Hint:  5,
+			})
+		}
+		katatest.Advance(time.Hour)
+		if len(j.list()) > 0 {
+			report(t, katatest.Failure{Want: "a callback posted after Stop never runs", Got: fmt.Sprintf("%q ran", j.list()[0].name), Means: "the loop ran work after Stop returned", Hint: 5})
+		}
+	})
+}
+
+func TestAfter_AfterStopReturnsErrStopped(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		l := New()
+		loopGoroutine(t, l)
+		l.Stop()
+
+		j := newJournal()
+		set := callAsync(func() error { return l.After(10*time.Millisecond, j.cb("late timer")) })
+		synctest.Wait()
+		select {
+		case o := <-set:
+			checkRefused(t, "After", o)
+		default:
+			fatal(t, katatest.Failure{
+				Want:  "After after Stop returns ErrStopped at once",
+				Got:   "After never returned",
+				Means: "After blocked forever on a stopped loop",
+				Hint:  5,
+			})
+		}
+		katatest.Advance(time.Hour)
+		if len(j.list()) > 0 {
+			report(t, katatest.Failure{Want: "a timer set after Stop never runs", Got: fmt.Sprintf("%q ran at %v", j.list()[0].name, j.list()[0].at), Means: "a timer callback ran after Stop", Hint: 5})
+		}
+	})
+}
+
+// This test runs outside a bubble: the solution's Post holds a mutex while
+// it calls the hook, and Stop waits for that mutex, which a bubble does not
+// count as blocked.
+func TestPost_RacingStop(t *testing.T) {
+	katatest.Watchdog(t, 5)
+	l := New()
+
+	// Post decides the loop is running, then the hook runs Stop to the end
+	// (or until Stop has waited DefaultPatience of real time, for a Post
+	// that holds a lock Stop needs), and only then does Post queue f. This
+	// is the moment where "check a flag, then send" goes wrong.
+	hookCalled := false
+	stopped := make(chan struct{})
+	l.testHookPost = func() {
+		if hookCalled {
+			return
+		}
+		hookCalled = true
+		go func() {
+			l.Stop()
+			close(stopped)
+		}()
+		select {
+		case <-stopped:
+		case <-time.After(katatest.DefaultPatience): // real time
+		}
+	}
+
+	ran := make(chan struct{})
+	var o outcome
+	select {
+	case o = <-callAsync(func() error { return l.Post(func() { close(ran) }) }):
+	case <-time.After(katatest.DefaultPatience + 2*time.Second): // real time; a correct Post needs microseconds after the hook
+		report(t, katatest.Failure{
+			Want:  "Post racing Stop returns nil (and f runs) or ErrStopped (and f never runs)",
+			Got:   "Post had not returned 2s after Stop did",
+			Means: "Post blocked forever: Stop ran between Post's check and its send, and nobody receives any more",
+			Hint:  5,
+		})
+		return
+	}
+	if !hookCalled && o.panicked == nil {
+		l.Stop()
+		report(t, katatest.Failure{
+			Want:  "Post calls l.testHookPost after it has found the loop running and before it queues f",
+			Got:   fmt.Sprintf("Post returned %v without calling it", o.err),
+			Means: "the test cannot force Stop into the middle of Post: keep the hook call in Post",
+			Hint:  5,
+		})
+		return
+	}
+	<-stopped // the watchdog turns a Stop that never returns into a hang report
+
+	switch {
+	case o.panicked != nil:
+		report(t, katatest.Failure{
+			Want: "Post racing Stop returns nil (and f runs) or ErrStopped (and f never runs)",
+			Got:  fmt.Sprintf("Post panicked: %v", o.panicked),
+			Means: "send on closed channel: Post checked that the loop was running, Stop closed the channel, then Post sent on it. " +
+				"The check and the send must be one step (under one lock), or Stop must never close a channel that Post sends on",
+			Hint: 5,
+		})
+	case o.err == nil:
+		select {
+		case <-ran:
+		default:
+			report(t, katatest.Failure{
+				Want:  "Post returned nil, so f has run by the time Stop returns",
+				Got:   "f never ran",
+				Means: "an accepted callback was lost when Stop ran at the same moment",
+				Hint:  5,
+			})
+		}
+	case errors.Is(o.err, ErrStopped):
+		select {
+		case <-ran:
+			report(t, katatest.Failure{Want: "Post returned ErrStopped, so f never runs", Got: "f ran", Means: "Post refused f and ran it anyway", Hint: 5})
+		default:
+		}
+	default:
+		report(t, katatest.Failure{Want: "Post racing Stop returns nil or ErrStopped", Got: o.err.Error(), Means: "the wrong error", Hint: 5})
+	}
+}

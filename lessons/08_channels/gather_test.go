@@ -1,0 +1,233 @@
+package channels
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gokatas/concurrency/lessons/internal/katatest"
+)
+
+// A feed makes the test's fake sources and watches what happens to them:
+// a send that panicked because the shared channel was closed under it, a
+// source that is blocked in a send.
+type feed struct {
+	abort chan struct{} // closed when the test ends, to free sources stuck in a send
+
+	mu      sync.Mutex // protects the fields below
+	sending int        // sources blocked in a send right now
+	running int        // sources that have started and not returned
+	panics  []string   // sends that panicked: "A-3: send on closed channel"
+}
+
+func newFeed(t *testing.T) *feed {
+	f := &feed{abort: make(chan struct{})}
+	afterTest(t, func() { close(f.abort) })
+	return f
+}
+
+// source returns a Source that sends name-1, name-2, ..., each after the
+// next of delays in fake time, and then returns.
+func (f *feed) source(name string, delays ...time.Duration) Source {
+	return func(out chan<- string) {
+		f.add(&f.running, 1)
+		defer f.add(&f.running, -1)
+		for i, d := range delays {
+			time.Sleep(d)
+			if !f.send(out, fmt.Sprintf("%s-%d", name, i+1)) {
+				return
+			}
+		}
+	}
+}
+
+// quiet returns a Source that sends nothing and returns after d.
+func (f *feed) quiet(d time.Duration) Source {
+	return func(chan<- string) {
+		f.add(&f.running, 1)
+		defer f.add(&f.running, -1)
+		time.Sleep(d)
+	}
+}
+
+// send sends e on out, as a source must: it never closes out. A send on a
+// closed channel panics; send recovers, notes it, and reports false.
+func (f *feed) send(out chan<- string, e string) (sent bool) {
+	f.add(&f.sending, 1)
+	defer func() {
+		f.add(&f.sending, -1)
+		if r := recover(); r != nil {
+			f.mu.Lock()
+			f.panics = append(f.panics, fmt.Sprintf("%s: %v", e, r))
+			f.mu.Unlock()
+			sent = false
+		}
+	}()
+	select {
+	case out <- e:
+		return true
+	case <-f.abort:
+		return false
+	}
+}
+
+func (f *feed) add(n *int, d int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	*n += d
+}
+
+func (f *feed) state() (sending, running int, panics []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sending, f.running, append([]string(nil), f.panics...)
+}
+
+// gather calls Gather, lets every source finish, and fails the test for a
+// send on a closed channel or a Gather that does not return. It reports
+// what Gather returned, how long it took in fake time, and whether the test
+// can go on checking.
+func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, bool) {
+	t.Helper()
+	start := time.Now()
+	got, returned := call(func() []string { return Gather(sources...) })
+	took := time.Since(start)
+	katatest.Advance(time.Second) // every source has finished its schedule by now
+	sending, running, panics := f.state()
+	if len(panics) > 0 {
+		fail(t, katatest.Failure{
+			Want: "the channel is closed once, after the last source has returned",
+			Got:  fmt.Sprintf("a source's send panicked: %q", panics),
+			Means: "send on closed channel: the channel was closed while a source was still sending. The " +
+				"receiver never closes (Gather's loop cannot know whether more will come), and no single " +
+				"source can close it either, because the others may still send",
+			Hint: 5,
+		})
+		return got, took, false
+	}
+	if returned {
+		return got, took, true
+	}
+	if sending > 0 {
+		fail(t, katatest.Failure{
+			Want: "Gather receives while the sources send, and returns after the last source returns",
+			Got:  fmt.Sprintf("Gather had not returned after a minute, and %d source(s) were blocked sending", sending),
+			Means: "the sources are blocked sending and nobody receives: Gather waits for them before it " +
+				"receives, or runs them in its own goroutine. A send on an unbuffered channel (or into a full " +
+				"buffer) waits for a receiver; with none, all goroutines are asleep",
+			Hint: 5,
+		})
+	} else {
+		fail(t, katatest.Failure{
+			Want: "Gather returns once the last source has returned and the channel is closed",
+			Got:  stillRunning(running),
+			Means: "the channel was never closed, so range never ends: once every source has returned, " +
+				"someone must close it. A goroutine of its own can wait for the sources and then close it",
+			Hint: 5,
+		})
+	}
+	return nil, took, false
+}
+
+func stillRunning(running int) string {
+	if running == 0 {
+		return "every source had returned and nobody was sending, but after a minute Gather had not returned"
+	}
+	return fmt.Sprintf("after a minute Gather had not returned; %d source(s) had not returned, and none was sending", running)
+}
+
+// Task 5: every event from every source, as it arrives.
+func TestGather_CollectsEverySource(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		f := newFeed(t)
+		sources := []Source{
+			f.source("A", 10*ms, 30*ms, 20*ms), // A-1 at 10ms, A-2 at 40ms, A-3 at 60ms
+			f.source("B", 20*ms),               // B-1 at 20ms
+			f.quiet(0),                         // sends nothing, returns at once
+			f.source("D", 50*ms),               // D-1 at 50ms
+		}
+		got, took, ok := gather(t, f, sources...)
+		if !ok {
+			return
+		}
+		want := []string{"A-1", "B-1", "A-2", "D-1", "A-3"}
+		if d := firstDifference(want, got); d != "" {
+			means := "Gather must return every event every source sent, in the order they arrived"
+			if took == 130*ms {
+				means = "the sources ran one after another (60ms + 20ms + 0ms + 50ms = 130ms): start each in a goroutine of its own"
+			}
+			fail(t, katatest.Failure{Want: fmt.Sprintf("%q", want), Got: d, Means: means, Hint: 5})
+			return
+		}
+		if took != 60*ms {
+			fail(t, katatest.Failure{
+				Want:  "Gather returns at 60ms, when the last source returns",
+				Got:   took.String(),
+				Means: "the sources did not all run at the same time, or Gather did not return when they were done",
+				Hint:  5,
+			})
+		}
+	})
+}
+
+// Task 5: the channel stays open until the last source has returned, even
+// one that sends nothing.
+func TestGather_ClosesAfterTheLastSource(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		f := newFeed(t)
+		sources := []Source{
+			f.source("A", 10*ms, 10*ms), // A-1 at 10ms, A-2 at 20ms
+			f.quiet(100 * ms),           // sends nothing, returns at 100ms
+		}
+		got, took, ok := gather(t, f, sources...)
+		if !ok {
+			return
+		}
+		want := []string{"A-1", "A-2"}
+		if d := firstDifference(want, got); d != "" {
+			fail(t, katatest.Failure{
+				Want:  fmt.Sprintf("%q", want),
+				Got:   d,
+				Means: "Gather must return every event every source sent, in the order they arrived",
+				Hint:  5,
+			})
+			return
+		}
+		if took == 120*ms {
+			fail(t, katatest.Failure{
+				Want:  "Gather returns at 100ms, when the last source returns",
+				Got:   "Gather returned at 120ms, the sum of 20ms + 100ms",
+				Means: "the sources ran one after another: start each in a goroutine of its own",
+				Hint:  5,
+			})
+			return
+		}
+		if took != 100*ms {
+			fail(t, katatest.Failure{
+				Want: "Gather returns at 100ms, when the last source returns",
+				Got:  fmt.Sprintf("Gather returned at %v", took),
+				Means: "the channel was closed before every source was done: by a source that finished first, " +
+					"or by the receiving loop after it counted some events. Only a goroutine that knows every " +
+					"sender has returned may close it",
+				Hint: 5,
+			})
+		}
+	})
+}
+
+// Task 5: no sources, no events, and Gather still returns.
+func TestGather_NoSources(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		f := newFeed(t)
+		got, _, ok := gather(t, f)
+		if ok && len(got) != 0 {
+			fail(t, katatest.Failure{
+				Want:  "no events",
+				Got:   fmt.Sprintf("%q", got),
+				Means: "Gather returned events no source sent",
+				Hint:  5,
+			})
+		}
+	})
+}

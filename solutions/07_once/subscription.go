@@ -1,0 +1,45 @@
+package once
+
+import "sync"
+
+// A Subscription is a live feed from a message broker, such as the price
+// updates a dashboard listens to. Done tells readers when it has ended;
+// Close ends it. The zero Subscription is not usable; call NewSubscription.
+type Subscription struct {
+	done chan struct{} // closed when the subscription has ended
+
+	// closeOnce unsubscribes and then closes done, on its first call only.
+	// Every call, the first included, returns that unsubscribe's error;
+	// callers that arrive while it runs wait for it.
+	closeOnce func() error
+}
+
+// NewSubscription returns an open subscription. unsubscribe tells the broker
+// to stop delivering to it; it is slow (a round trip to the broker) and it
+// may fail. Close calls it; nothing else does.
+func NewSubscription(unsubscribe func() error) *Subscription {
+	s := &Subscription{done: make(chan struct{})}
+	s.closeOnce = sync.OnceValue(func() error {
+		defer close(s.done) // after unsubscribe returns, even if it fails
+		return unsubscribe()
+	})
+	return s
+}
+
+// Done returns a channel that is closed when the subscription has ended,
+// that is once unsubscribe has returned. It returns the same channel on
+// every call. Readers select on it to stop waiting for messages.
+func (s *Subscription) Done() <-chan struct{} {
+	return s.done
+}
+
+// Close ends the subscription: it calls unsubscribe, then closes Done.
+//
+// Close may be called any number of times, from any number of goroutines at
+// once, and never panics. unsubscribe runs exactly once. Every Close call
+// returns only after Done is closed, and returns the error of that one
+// unsubscribe call (nil if it succeeded). If unsubscribe fails, the
+// subscription is ended anyway: Done is closed and the error is reported.
+func (s *Subscription) Close() error {
+	return s.closeOnce()
+}
