@@ -48,6 +48,12 @@ func TestParseMistake(t *testing.T) {
 	assert.Equal(t, "store.go", m.Replaces)
 	assert.Equal(t, []string{"lost update", "hint 2"}, m.Expect)
 
+	m, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Expect: cannot close\n// Compiles: no\npackage x\n")
+	require.NoError(t, err)
+	assert.True(t, m.CompileError)
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Expect: y\n// Compiles: maybe\npackage x\n")
+	assert.ErrorContains(t, err, "yes or no")
+
 	_, err = ParseMistake("// Mistake: x\n// Expect: y\npackage x\n")
 	assert.ErrorContains(t, err, "Replaces")
 	_, err = ParseMistake("// Replaces: a.go\n// Expect: y\npackage x\n")

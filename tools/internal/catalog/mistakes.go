@@ -16,6 +16,10 @@ type Mistake struct {
 	Summary  string   // the text after "// Mistake:"
 	Replaces string   // the starter file it replaces
 	Expect   []string // texts that the failing output must contain
+	// CompileError marks a mistake that the type system rejects ("//
+	// Compiles: no"): it must fail to build, with its Expect texts in the
+	// compiler's output. Any other mistake must compile, or it proves nothing.
+	CompileError bool
 }
 
 // Mistakes reads the lesson's known mistakes from
@@ -57,6 +61,7 @@ func (l *Lesson) Mistakes() ([]Mistake, error) {
 //	// ...
 //	// Replaces: goroutines.go
 //	// Expect: words the failure prints
+//	// Compiles: no      (only for a mistake the compiler rejects)
 func ParseMistake(src string) (Mistake, error) {
 	var m Mistake
 	for _, line := range strings.Split(src, "\n") {
@@ -72,6 +77,14 @@ func ParseMistake(src string) (Mistake, error) {
 			m.Summary = strings.TrimSpace(strings.TrimPrefix(text, "Mistake:"))
 		case strings.HasPrefix(text, "Replaces:"):
 			m.Replaces = strings.TrimSpace(strings.TrimPrefix(text, "Replaces:"))
+		case strings.HasPrefix(text, "Compiles:"):
+			switch v := strings.TrimSpace(strings.TrimPrefix(text, "Compiles:")); v {
+			case "no":
+				m.CompileError = true
+			case "yes":
+			default:
+				return m, fmt.Errorf(`"// Compiles:" takes yes or no, not %q`, v)
+			}
 		case strings.HasPrefix(text, "Expect:"):
 			if e := strings.TrimSpace(strings.TrimPrefix(text, "Expect:")); e != "" {
 				m.Expect = append(m.Expect, e)

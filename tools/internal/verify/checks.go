@@ -212,10 +212,17 @@ func (v *lessonRun) mistakes(ctx context.Context) {
 			}
 		}
 		switch {
+		case m.CompileError && d.Kind != diagnose.BuildFailed:
+			c.Detail = "the header says \"Compiles: no\", but it compiled"
+		case m.CompileError && len(missing) > 0:
+			c.Detail = fmt.Sprintf("the compiler rejects it, but its output lacks %s:\n%s", strings.Join(missing, ", "), d.Evidence)
+		case m.CompileError:
+			c.OK = true
+			c.Detail = "rejected by the compiler: " + firstLine(d.Evidence)
 		case res.Passed():
 			c.Detail = "the tests pass this known mistake: " + m.Summary
 		case d.Kind == diagnose.BuildFailed:
-			c.Detail = "the mistake does not compile, so it proves nothing:\n" + d.Evidence
+			c.Detail = "the mistake does not compile, so it proves nothing (mark it \"// Compiles: no\" if the compiler is the point):\n" + d.Evidence
 		case res.TimedOut:
 			c.Detail = fmt.Sprintf("the tests ran past %v on this mistake; a watchdog must report a hang within seconds", mistakeLimit)
 		case len(missing) > 0:

@@ -14,8 +14,8 @@ import (
 )
 
 // TestFixtureCourse verifies a one-lesson course in testdata/course whose
-// known mistakes are one caught, one that the tests miss, and one that does
-// not compile.
+// known mistakes are one caught, one that the tests miss, one that does not
+// compile by accident, and one that the compiler rejects on purpose.
 func TestFixtureCourse(t *testing.T) {
 	root, err := filepath.Abs("testdata/course")
 	require.NoError(t, err)
@@ -43,11 +43,12 @@ func TestFixtureCourse(t *testing.T) {
 	assert.Contains(t, got["mistake uncaught"].Detail, "the tests pass this known mistake")
 	assert.False(t, got["mistake broken"].OK)
 	assert.Contains(t, got["mistake broken"].Detail, "does not compile")
+	ok("mistake typed_away") // "Compiles: no", and the compiler says so
 	assert.Contains(t, progress.String(), "01_sum")
 
 	var table bytes.Buffer
 	WriteTable(&table, checks)
-	assert.Contains(t, table.String(), "\n5 passed, 2 failed\n")
+	assert.Contains(t, table.String(), "\n6 passed, 2 failed\n")
 }
 
 // TestStarterThatPasses proves that a starter which already passes its

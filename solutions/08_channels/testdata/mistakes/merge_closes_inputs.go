@@ -8,6 +8,7 @@
 //
 // Replaces: merge.go
 // Expect: cannot close receive-only channel
+// Compiles: no
 
 package channels
 
