@@ -20,24 +20,6 @@ func TestMain(m *testing.M) { katatest.Main(m) }
 // ---------------------------------------------------------------------------
 // Helpers.
 
-// report prints f at once and marks t failed. t.Error would print only when
-// the test ends, and a test whose code left a goroutine blocked forever
-// never ends normally: katatest.Bubble stops the test binary with a leak
-// report, and the reason would be lost. Printing at once keeps it.
-func report(t *testing.T, f katatest.Failure) {
-	t.Helper()
-	text := strings.ReplaceAll(strings.TrimRight(f.String(), "\n"), "\n", "\n    ")
-	fmt.Fprintf(os.Stdout, "    %s:%s\n", t.Name(), text)
-	t.Fail()
-}
-
-// fatal is report followed by t.FailNow.
-func fatal(t *testing.T, f katatest.Failure) {
-	t.Helper()
-	report(t, f)
-	t.FailNow()
-}
-
 // goid returns the id of the calling goroutine, read from the first line of
 // its stack trace ("goroutine 42 [running]:"). Go keeps goroutine ids out
 // of its API on purpose, and programs must not depend on them; a test may,
@@ -56,44 +38,19 @@ func goid() uint64 {
 	return id
 }
 
-// stacks returns the stacks of all goroutines, as runtime.Stack does.
-func stacks() string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return string(buf[:n])
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-}
-
-// alive reports whether the goroutine with the given id still exists.
-func alive(id uint64) bool {
-	return strings.Contains("\n"+stacks(), fmt.Sprintf("\ngoroutine %d [", id))
-}
-
-// leftovers returns, trimmed to the lesson's files, the stacks of the
-// goroutines other than the caller that are running code of eventloop.go:
-// a loop goroutine, a sleeping timer, a stuck Post. After Stop has returned
-// and the bubble has settled, there must be none.
+// leftovers returns, trimmed to the lesson's files, the goroutines left in
+// the caller's bubble: a loop goroutine, a sleeping timer, a stuck Post.
+// After Stop has returned and the bubble has settled, there must be none.
 func leftovers() string {
-	self := fmt.Sprintf("goroutine %d [", goid())
-	var kept []string
-	for _, block := range strings.Split(stacks(), "\n\n") {
-		if strings.Contains(block, "/eventloop.go:") && !strings.HasPrefix(block, self) {
-			kept = append(kept, block)
-		}
-	}
-	if len(kept) == 0 {
+	dump := katatest.BubbleGoroutines()
+	if dump == "" {
 		return ""
 	}
 	dir, _ := os.Getwd()
-	dump := strings.Join(kept, "\n\n")
 	if trimmed := katatest.TrimStacks(dump, dir); trimmed != "" {
-		return strings.TrimRight(trimmed, "\n")
+		dump = trimmed
 	}
-	return dump
+	return strings.TrimRight(dump, "\n")
 }
 
 // An entry is one callback run: its name, when it ran (fake time since the
@@ -148,7 +105,7 @@ func checkNames(t *testing.T, j *journal, want []string, means string, hint int)
 	for i := range max(len(want), len(got)) {
 		switch {
 		case i >= len(got):
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("%d callbacks ran: %s", len(want), short(want)),
 				Got:   fmt.Sprintf("only %d ran: %s; %q never ran", len(got), short(got), want[i]),
 				Means: means,
@@ -156,7 +113,7 @@ func checkNames(t *testing.T, j *journal, want []string, means string, hint int)
 			})
 			return false
 		case i >= len(want):
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("%d callbacks ran: %s", len(want), short(want)),
 				Got:   fmt.Sprintf("%d ran: %s", len(got), short(got)),
 				Means: means,
@@ -164,7 +121,7 @@ func checkNames(t *testing.T, j *journal, want []string, means string, hint int)
 			})
 			return false
 		case got[i] != want[i]:
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("callback %d to run is %q (in order: %s)", i+1, want[i], short(want)),
 				Got:   fmt.Sprintf("%q (in order: %s)", got[i], short(got)),
 				Means: means,
@@ -193,7 +150,7 @@ func checkOnLoop(t *testing.T, j *journal, loop uint64, what string, hint int) b
 	t.Helper()
 	for _, e := range j.list() {
 		if e.g != loop {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
 				Got:  fmt.Sprintf("%s %q ran on goroutine %d", what, e.name, e.g),
 				Means: "a callback ran off the loop goroutine, at the same time as the loop's own callbacks: " +
@@ -214,7 +171,7 @@ func loopGoroutine(t *testing.T, l *Loop) uint64 {
 	var id uint64
 	ran := false
 	if err := l.Post(func() { id, ran = goid(), true }); err != nil {
-		fatal(t, katatest.Failure{
+		t.Fatal(katatest.Failure{
 			Want:  "Post on a new loop returns nil",
 			Got:   fmt.Sprintf("error %v", err),
 			Means: "a running loop must accept callbacks",
@@ -223,7 +180,7 @@ func loopGoroutine(t *testing.T, l *Loop) uint64 {
 	}
 	synctest.Wait()
 	if !ran {
-		fatal(t, katatest.Failure{
+		t.Fatal(katatest.Failure{
 			Want:  "a posted callback runs on the loop goroutine as soon as the loop is free",
 			Got:   "the callback never ran",
 			Means: "nothing runs posted callbacks: New must start the loop goroutine, and Post must queue f for it",
@@ -231,7 +188,7 @@ func loopGoroutine(t *testing.T, l *Loop) uint64 {
 		})
 	}
 	if id == goid() {
-		fatal(t, katatest.Failure{
+		t.Fatal(katatest.Failure{
 			Want:  "a posted callback runs on the loop goroutine",
 			Got:   "it ran on the goroutine that called Post, before Post returned",
 			Means: "Post called f itself instead of queueing it for the loop: callbacks would run on any goroutine",
@@ -245,7 +202,7 @@ func loopGoroutine(t *testing.T, l *Loop) uint64 {
 func post(t *testing.T, l *Loop, f func()) {
 	t.Helper()
 	if err := l.Post(f); err != nil {
-		fatal(t, katatest.Failure{Want: "Post on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+		t.Fatal(katatest.Failure{Want: "Post on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
 	}
 }
 
@@ -323,11 +280,11 @@ func TestPost_RunsOnTheLoopGoroutine(t *testing.T) {
 		wg.Wait()
 		synctest.Wait()
 		if err := errors.Join(errs...); err != nil {
-			fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+			t.Fatal(katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
 		}
 
 		if len(j.list()) != posters*each {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("all %d callbacks posted by %d goroutines ran", posters*each, posters),
 				Got:   fmt.Sprintf("%d ran", len(j.list())),
 				Means: "callbacks posted at the same time from several goroutines were lost",
@@ -341,7 +298,7 @@ func TestPost_RunsOnTheLoopGoroutine(t *testing.T) {
 			}
 			for p, id := range ids {
 				if e.g == id {
-					fatal(t, katatest.Failure{
+					t.Fatal(katatest.Failure{
 						Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
 						Got:   fmt.Sprintf("%q ran on goroutine %d, the goroutine of poster %d that posted it", e.name, e.g, p),
 						Means: "Post called f itself instead of queueing it: a callback ran off the loop goroutine",
@@ -349,7 +306,7 @@ func TestPost_RunsOnTheLoopGoroutine(t *testing.T) {
 					})
 				}
 			}
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
 				Got:   fmt.Sprintf("%q ran on goroutine %d", e.name, e.g),
 				Means: "a callback ran off the loop goroutine (one goroutine per callback?): two callbacks can then run at once",
@@ -362,7 +319,7 @@ func TestPost_RunsOnTheLoopGoroutine(t *testing.T) {
 			var p, i int
 			fmt.Sscanf(e.name, "poster %d #%d", &p, &i)
 			if i != next[p] {
-				report(t, katatest.Failure{
+				t.Error(katatest.Failure{
 					Want:  fmt.Sprintf("poster %d's callbacks run in the order it posted them: #%d next", p, next[p]),
 					Got:   fmt.Sprintf("#%d ran next", i),
 					Means: "the loop does not run callbacks in the order they were queued",
@@ -381,11 +338,11 @@ func TestStop_EndsTheLoopGoroutine(t *testing.T) {
 		loop := loopGoroutine(t, l)
 		l.Stop()
 		synctest.Wait()
-		if alive(loop) || leftovers() != "" {
+		if left := leftovers(); left != "" {
 			// Bubble will also report the leaked goroutine, with its stack.
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "the loop goroutine has returned when Stop returns",
-				Got:   fmt.Sprintf("the loop goroutine was goroutine %d; still running code of eventloop.go:\n%s", loop, leftovers()),
+				Got:   fmt.Sprintf("the loop goroutine was goroutine %d; goroutines still running:\n%s", loop, left),
 				Means: "goroutine leak: Stop did not end the loop goroutine. Every Loop made and stopped leaves a goroutine behind",
 				Hint:  1,
 			})
@@ -428,11 +385,11 @@ func TestPost_DoesNotWaitForABusyLoop(t *testing.T) {
 		case o := <-posted:
 			if o.err != nil || o.panicked != nil {
 				close(gate)
-				fatal(t, katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
+				t.Fatal(katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
 			}
 		default:
 			blocked = true
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: fmt.Sprintf("%d calls to Post return at once while the loop is busy", n),
 				Got:  "Post blocked until the loop was free",
 				Means: "Post blocked: it waits for the loop to take f (an unbuffered or full channel?). " +
@@ -464,14 +421,14 @@ func TestPost_FromInsideACallback(t *testing.T) {
 			j.add("outer returns")
 		})
 		if err != nil {
-			fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+			t.Fatal(katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
 		}
 		synctest.Wait()
 		names := j.names()
 		if len(names) == 1 && names[0] == "outer" {
 			// The loop goroutine is stuck inside Post: leave it, and let
 			// Bubble report the leak with its stack.
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want: "a callback calls Post, Post returns at once, and the new callback runs after the current one",
 				Got:  "the callback's call to Post never returned",
 				Means: "Post blocked: Post waited for the loop to take f, but the loop is the goroutine calling Post. " +
@@ -481,7 +438,7 @@ func TestPost_FromInsideACallback(t *testing.T) {
 		}
 		l.Stop()
 		if innerErr != nil {
-			report(t, katatest.Failure{Want: "Post from a callback returns nil", Got: innerErr.Error(), Means: "a running loop must accept callbacks from its own callbacks", Hint: 2})
+			t.Error(katatest.Failure{Want: "Post from a callback returns nil", Got: innerErr.Error(), Means: "a running loop must accept callbacks from its own callbacks", Hint: 2})
 		}
 		checkNames(t, j, []string{"outer", "outer returns", "inner"},
 			"a callback runs to completion before the next one starts: Post from a callback queues f, it does not run it", 2)
@@ -495,7 +452,7 @@ func TestPost_FromInsideACallback(t *testing.T) {
 func after(t *testing.T, l *Loop, d time.Duration, f func()) {
 	t.Helper()
 	if err := l.After(d, f); err != nil {
-		fatal(t, katatest.Failure{Want: "After on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept timers", Hint: 3})
+		t.Fatal(katatest.Failure{Want: "After on a running loop returns nil", Got: err.Error(), Means: "a running loop must accept timers", Hint: 3})
 	}
 }
 
@@ -509,7 +466,7 @@ func TestAfter_FiresExactlyOnTime(t *testing.T) {
 		after(t, l, 100*time.Millisecond, j.cb("session timeout"))
 		katatest.Advance(100*time.Millisecond - time.Nanosecond)
 		if len(j.list()) > 0 {
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "After(100ms, f) has not run f 1ns before 100ms",
 				Got:   fmt.Sprintf("f ran at %v", j.list()[0].at),
 				Means: "the timer fired early",
@@ -518,7 +475,7 @@ func TestAfter_FiresExactlyOnTime(t *testing.T) {
 		}
 		katatest.Advance(time.Nanosecond)
 		if len(j.list()) == 0 {
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "After(100ms, f) has run f at 100ms",
 				Got:   "f had not run",
 				Means: "the timer never fired, or its callback never reached the loop",
@@ -526,7 +483,7 @@ func TestAfter_FiresExactlyOnTime(t *testing.T) {
 			})
 		}
 		if e := j.list()[0]; e.at != 100*time.Millisecond {
-			report(t, katatest.Failure{Want: "f runs at exactly 100ms", Got: e.at.String(), Means: "the timer fired at the wrong time", Hint: 3})
+			t.Error(katatest.Failure{Want: "f runs at exactly 100ms", Got: e.at.String(), Means: "the timer fired at the wrong time", Hint: 3})
 		}
 		checkOnLoop(t, j, loop, "timer callback", 3)
 	})
@@ -560,7 +517,7 @@ func TestAfter_RunsInDeadlineOrder(t *testing.T) {
 		}
 		for i, w := range want {
 			if got := j.list()[i].at; got != w.at {
-				report(t, katatest.Failure{
+				t.Error(katatest.Failure{
 					Want:  fmt.Sprintf("%q runs at %v", w.name, w.at),
 					Got:   fmt.Sprintf("it ran at %v", got),
 					Means: "a callback ran at the wrong time",
@@ -584,7 +541,7 @@ func TestAfter_RunsOnTheLoopGoroutine(t *testing.T) {
 		}
 		katatest.Advance(50 * time.Millisecond)
 		if len(j.list()) != 5 {
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "5 timers, due at 10ms to 50ms, have all run at 50ms",
 				Got:   fmt.Sprintf("%d ran", len(j.list())),
 				Means: "timer callbacks never reached the loop",
@@ -618,7 +575,7 @@ func TestAfter_FromInsideACallback(t *testing.T) {
 		katatest.Advance(150 * time.Millisecond)
 
 		if err := errors.Join(errs...); err != nil {
-			report(t, katatest.Failure{Want: "After from a callback returns nil", Got: err.Error(), Means: "a running loop must accept timers from its own callbacks", Hint: 3})
+			t.Error(katatest.Failure{Want: "After from a callback returns nil", Got: err.Error(), Means: "a running loop must accept timers from its own callbacks", Hint: 3})
 		}
 		if !checkNames(t, j, []string{"tick 1", "tick 2", "tick 3"},
 			"a callback that calls After must get its timer, like setTimeout inside a callback", 3) {
@@ -626,7 +583,7 @@ func TestAfter_FromInsideACallback(t *testing.T) {
 		}
 		for i, e := range j.list() {
 			if want := time.Duration(i+1) * 50 * time.Millisecond; e.at != want {
-				report(t, katatest.Failure{Want: fmt.Sprintf("%q runs at %v", e.name, want), Got: e.at.String(), Means: "a timer set from a callback fired at the wrong time", Hint: 3})
+				t.Error(katatest.Failure{Want: fmt.Sprintf("%q runs at %v", e.name, want), Got: e.at.String(), Means: "a timer set from a callback fired at the wrong time", Hint: 3})
 				return
 			}
 		}
@@ -669,7 +626,7 @@ func TestLoop_OwnsItsState(t *testing.T) {
 
 		for _, g := range countedBy {
 			if g != loop {
-				fatal(t, katatest.Failure{
+				t.Fatal(katatest.Failure{
 					Want:  fmt.Sprintf("every callback runs on the loop goroutine (goroutine %d)", loop),
 					Got:   fmt.Sprintf("a callback ran on goroutine %d", g),
 					Means: "callbacks ran off the loop goroutine, at the same time as others: the counter and the log they share are raced",
@@ -678,7 +635,7 @@ func TestLoop_OwnsItsState(t *testing.T) {
 			}
 		}
 		if want := posters*each + timers; views != want {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("%d page views counted (%d posted, %d from timers)", want, posters*each, timers),
 				Got:   fmt.Sprint(views),
 				Means: "callbacks were lost, or two ran at once and one increment overwrote the other",
@@ -709,11 +666,11 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 		case o := <-posted:
 			if o.err != nil || o.panicked != nil {
 				close(gate)
-				fatal(t, katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
+				t.Fatal(katatest.Failure{Want: "Post returns nil", Got: fmt.Sprint(o.err, o.panicked), Means: "a running loop must accept callbacks", Hint: 2})
 			}
 		default:
 			close(gate)
-			fatal(t, katatest.Failure{Want: "Post returns at once while the loop is busy", Got: "Post blocked", Means: "Post blocked: do Task 2 first", Hint: 2})
+			t.Fatal(katatest.Failure{Want: "Post returns at once while the loop is busy", Got: "Post blocked", Means: "Post blocked: do Task 2 first", Hint: 2})
 		}
 
 		stopped := make(chan struct{})
@@ -724,7 +681,7 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 		synctest.Wait()
 		select {
 		case <-stopped:
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Stop waits while a callback is still running",
 				Got:   "Stop returned while a callback was still running and three more were queued",
 				Means: "Stop returned while the loop goroutine was still working: Stop must wait until the loop goroutine has returned",
@@ -736,7 +693,7 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 		select {
 		case <-stopped:
 		case <-time.After(time.Hour):
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "Stop returns once the queued callbacks have run",
 				Got:   "Stop never returned",
 				Means: "the loop goroutine never returned after Stop, or Stop does not notice when it does",
@@ -763,7 +720,7 @@ func TestStop_CancelsPendingTimers(t *testing.T) {
 
 		took := katatest.Elapsed(l.Stop)
 		if took != 0 {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Stop returns at once: no callback is running or queued",
 				Got:   fmt.Sprintf("Stop took %v", took),
 				Means: "Stop waited for pending timers instead of cancelling them",
@@ -772,16 +729,16 @@ func TestStop_CancelsPendingTimers(t *testing.T) {
 		}
 		synctest.Wait()
 		if left := leftovers(); left != "" {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "no goroutine of the loop is left when Stop returns, not even one waiting for a timer",
-				Got:   "goroutines still running code of eventloop.go:\n" + left,
+				Got:   "goroutines still running:\n" + left,
 				Means: "goroutine leak: pending timers must be cancelled by Stop (Timer.Stop), not left to sleep",
 				Hint:  4,
 			})
 		}
 		katatest.Advance(2 * time.Hour)
 		if len(j.list()) > 0 {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "no callback runs after Stop: the pending timers are cancelled",
 				Got:   fmt.Sprintf("%q ran at %v, after Stop", j.list()[0].name, j.list()[0].at),
 				Means: "a timer callback ran after Stop: Stop must cancel pending timers (or drop their callbacks)",
@@ -799,13 +756,13 @@ func TestStop_TwiceAndConcurrently(t *testing.T) {
 	started := make(chan struct{})
 	gate := make(chan struct{})
 	if err := l.Post(func() { close(started); <-gate }); err != nil {
-		fatal(t, katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+		t.Fatal(katatest.Failure{Want: "Post returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
 	}
 	select {
 	case <-started:
 	case <-time.After(2 * time.Second): // real time; a correct loop needs microseconds
 		close(gate)
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "a posted callback runs on the loop",
 			Got:   "it had not started after 2s of real time",
 			Means: "nothing runs posted callbacks: do Task 1 first",
@@ -820,7 +777,7 @@ func TestStop_TwiceAndConcurrently(t *testing.T) {
 	case o := <-first:
 		close(gate)
 		<-second
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "both of two concurrent Stops wait while a callback is still running",
 			Got:   "one Stop returned while the callback was still running" + panicText(o),
 			Means: "Stop returned while the loop was still running a callback: every call to Stop, the first and any later one, must wait until the loop goroutine has returned",
@@ -830,7 +787,7 @@ func TestStop_TwiceAndConcurrently(t *testing.T) {
 	case o := <-second:
 		close(gate)
 		<-first
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "both of two concurrent Stops wait while a callback is still running",
 			Got:   "one Stop returned while the callback was still running" + panicText(o),
 			Means: "Stop returned while the loop was still running a callback: every call to Stop, the first and any later one, must wait until the loop goroutine has returned",
@@ -842,7 +799,7 @@ func TestStop_TwiceAndConcurrently(t *testing.T) {
 	close(gate)
 	for _, o := range []outcome{<-first, <-second} {
 		if o.panicked != nil {
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Stop may be called twice at once",
 				Got:   fmt.Sprintf("one call panicked: %v", o.panicked),
 				Means: "Stop is not idempotent (close of closed channel?): close a channel once, with a flag under a lock or sync.Once",
@@ -853,7 +810,7 @@ func TestStop_TwiceAndConcurrently(t *testing.T) {
 	}
 	third := callAsync(func() error { l.Stop(); return nil })
 	if o := <-third; o.panicked != nil {
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "Stop on a stopped loop returns at once",
 			Got:   fmt.Sprintf("it panicked: %v", o.panicked),
 			Means: "Stop is not idempotent (close of closed channel?)",
@@ -870,21 +827,21 @@ func checkRefused(t *testing.T, call string, o outcome) {
 	t.Helper()
 	switch {
 	case o.panicked != nil:
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  call + " after Stop returns ErrStopped",
 			Got:   fmt.Sprintf("it panicked: %v", o.panicked),
 			Means: call + " after Stop panicked (send on closed channel?): a stopped loop must refuse work with an error, not crash the caller",
 			Hint:  5,
 		})
 	case o.err == nil:
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  call + " after Stop returns ErrStopped",
 			Got:   "nil",
 			Means: call + " after Stop returned nil: the caller thinks the callback was accepted, but it will never run. It is silently lost",
 			Hint:  5,
 		})
 	case !errors.Is(o.err, ErrStopped):
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  call + " after Stop returns ErrStopped, so callers can test errors.Is(err, ErrStopped)",
 			Got:   o.err.Error(),
 			Means: "the wrong error",
@@ -907,7 +864,7 @@ func TestPost_AfterStopReturnsErrStopped(t *testing.T) {
 			checkRefused(t, "Post", o)
 		default:
 			// The goroutine calling Post is stuck: Bubble reports the leak.
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "Post after Stop returns ErrStopped at once",
 				Got:   "Post never returned",
 				Means: "Post blocked forever: it waits for a loop goroutine that has exited and will never take f",
@@ -916,7 +873,7 @@ func TestPost_AfterStopReturnsErrStopped(t *testing.T) {
 		}
 		katatest.Advance(time.Hour)
 		if len(j.list()) > 0 {
-			report(t, katatest.Failure{Want: "a callback posted after Stop never runs", Got: fmt.Sprintf("%q ran", j.list()[0].name), Means: "the loop ran work after Stop returned", Hint: 5})
+			t.Error(katatest.Failure{Want: "a callback posted after Stop never runs", Got: fmt.Sprintf("%q ran", j.list()[0].name), Means: "the loop ran work after Stop returned", Hint: 5})
 		}
 	})
 }
@@ -934,7 +891,7 @@ func TestAfter_AfterStopReturnsErrStopped(t *testing.T) {
 		case o := <-set:
 			checkRefused(t, "After", o)
 		default:
-			fatal(t, katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "After after Stop returns ErrStopped at once",
 				Got:   "After never returned",
 				Means: "After blocked forever on a stopped loop",
@@ -943,7 +900,7 @@ func TestAfter_AfterStopReturnsErrStopped(t *testing.T) {
 		}
 		katatest.Advance(time.Hour)
 		if len(j.list()) > 0 {
-			report(t, katatest.Failure{Want: "a timer set after Stop never runs", Got: fmt.Sprintf("%q ran at %v", j.list()[0].name, j.list()[0].at), Means: "a timer callback ran after Stop", Hint: 5})
+			t.Error(katatest.Failure{Want: "a timer set after Stop never runs", Got: fmt.Sprintf("%q ran at %v", j.list()[0].name, j.list()[0].at), Means: "a timer callback ran after Stop", Hint: 5})
 		}
 	})
 }
@@ -981,7 +938,7 @@ func TestPost_RacingStop(t *testing.T) {
 	select {
 	case o = <-callAsync(func() error { return l.Post(func() { close(ran) }) }):
 	case <-time.After(katatest.DefaultPatience + 2*time.Second): // real time; a correct Post needs microseconds after the hook
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "Post racing Stop returns nil (and f runs) or ErrStopped (and f never runs)",
 			Got:   "Post had not returned 2s after Stop did",
 			Means: "Post blocked forever: Stop ran between Post's check and its send, and nobody receives any more",
@@ -991,7 +948,7 @@ func TestPost_RacingStop(t *testing.T) {
 	}
 	if !hookCalled && o.panicked == nil {
 		l.Stop()
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "Post calls l.testHookPost after it has found the loop running and before it queues f",
 			Got:   fmt.Sprintf("Post returned %v without calling it", o.err),
 			Means: "the test cannot force Stop into the middle of Post: keep the hook call in Post",
@@ -1003,7 +960,7 @@ func TestPost_RacingStop(t *testing.T) {
 
 	switch {
 	case o.panicked != nil:
-		report(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "Post racing Stop returns nil (and f runs) or ErrStopped (and f never runs)",
 			Got:  fmt.Sprintf("Post panicked: %v", o.panicked),
 			Means: "send on closed channel: Post checked that the loop was running, Stop closed the channel, then Post sent on it. " +
@@ -1014,7 +971,7 @@ func TestPost_RacingStop(t *testing.T) {
 		select {
 		case <-ran:
 		default:
-			report(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Post returned nil, so f has run by the time Stop returns",
 				Got:   "f never ran",
 				Means: "an accepted callback was lost when Stop ran at the same moment",
@@ -1024,10 +981,10 @@ func TestPost_RacingStop(t *testing.T) {
 	case errors.Is(o.err, ErrStopped):
 		select {
 		case <-ran:
-			report(t, katatest.Failure{Want: "Post returned ErrStopped, so f never runs", Got: "f ran", Means: "Post refused f and ran it anyway", Hint: 5})
+			t.Error(katatest.Failure{Want: "Post returned ErrStopped, so f never runs", Got: "f ran", Means: "Post refused f and ran it anyway", Hint: 5})
 		default:
 		}
 	default:
-		report(t, katatest.Failure{Want: "Post racing Stop returns nil or ErrStopped", Got: o.err.Error(), Means: "the wrong error", Hint: 5})
+		t.Error(katatest.Failure{Want: "Post racing Stop returns nil or ErrStopped", Got: o.err.Error(), Means: "the wrong error", Hint: 5})
 	}
 }

@@ -2,12 +2,7 @@ package channels
 
 import (
 	"fmt"
-	"os"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
@@ -128,92 +123,11 @@ func hasEmpty(events []string) bool {
 	return false
 }
 
-// Failures and goroutines left blocked forever.
+// Freeing the test's own goroutines.
 //
-// When code under test leaves a goroutine blocked forever, katatest.Bubble
-// prints a leak report and ends the test binary. The testing package prints
-// a test's messages only when the test finishes, which then never happens.
-// So fail also keeps each message, and afterTest prints them itself when it
-// sees that the binary is about to end.
-
-var lastWords struct {
-	mu     sync.Mutex // protects byTest
-	byTest map[string][]string
-}
-
-// fail reports f and keeps it for afterTest.
-func fail(t *testing.T, f katatest.Failure) {
-	t.Helper()
-	t.Error(f)
-	lastWords.mu.Lock()
-	defer lastWords.mu.Unlock()
-	if lastWords.byTest == nil {
-		lastWords.byTest = make(map[string][]string)
-	}
-	lastWords.byTest[t.Name()] = append(lastWords.byTest[t.Name()], f.String())
-}
-
-// afterTest registers free to run when the test function returns, before
-// katatest.Bubble looks for goroutines left behind. free stops the test's
-// own goroutines (closes done, stops fake sources) and drains outputs, so
-// that code under test which is only waiting for them can return. If the
-// test failed and some goroutine is still blocked forever afterwards, the
-// binary is about to end: afterTest prints the test's failures first.
-func afterTest(t *testing.T, free func()) {
-	t.Cleanup(func() {
-		free()
-		if !t.Failed() {
-			return // a leak in a passing test is reported by Bubble alone
-		}
-		time.Sleep(time.Hour) // every fake source and input has finished by now
-		synctest.Wait()
-		if !blockedForever() {
-			return
-		}
-		lastWords.mu.Lock()
-		words := lastWords.byTest[t.Name()]
-		lastWords.mu.Unlock()
-		var b strings.Builder
-		fmt.Fprintf(&b, "--- FAIL: %s\n", t.Name())
-		b.WriteString("    The test failed, and the code under test left goroutines blocked forever, which ends\n")
-		b.WriteString("    the test binary before go test prints the failures. They were:\n")
-		for _, w := range words {
-			b.WriteString(strings.ReplaceAll(w, "\n", "\n    "))
-		}
-		b.WriteString("\n")
-		os.Stdout.WriteString(b.String())
-	})
-}
-
-// blockedForever reports whether goroutines other than the caller are still
-// in the caller's synctest bubble. Called after synctest.Wait once every fake
-// timer has fired, it finds the goroutines that nothing will ever wake. (The
-// kit keeps its own version of this unexported; this is the lesson's copy.)
-func blockedForever() bool {
-	buf := make([]byte, 1<<20)
-	self := string(buf[:runtime.Stack(buf, false)])
-	self, _, _ = strings.Cut(self, "\n")
-	i := strings.Index(self, "synctest bubble ")
-	if i < 0 {
-		return false
-	}
-	bubble := strings.TrimRight(self[i:], "]:") + "]"
-	n := runtime.Stack(buf, true)
-	for n == len(buf) {
-		buf = make([]byte, 2*len(buf))
-		n = runtime.Stack(buf, true)
-	}
-	for _, block := range strings.Split(string(buf[:n]), "\n\n") {
-		lines := strings.Split(strings.TrimSpace(block), "\n")
-		if len(lines) < 2 || lines[0] == self || !strings.Contains(lines[0], bubble) {
-			continue
-		}
-		first := strings.TrimSpace(lines[1])
-		if strings.HasPrefix(first, "internal/synctest.Run(") ||
-			strings.HasPrefix(first, "testing/synctest.testingSynctestTest(") {
-			continue
-		}
-		return true
-	}
-	return false
-}
+// A test that starts goroutines of its own (fake sources, inputs) or leaves
+// Emit's or Merge's output unread registers, with t.Cleanup, a function that
+// stops them (closes done, aborts the fake sources) and drains the output.
+// Cleanups registered inside the bubble run before katatest.Bubble looks for
+// goroutines left behind, so code under test that is only waiting for the
+// test can return, and what Bubble still finds is the code's own leak.

@@ -17,7 +17,7 @@ func startEmit(t *testing.T, done <-chan struct{}, events ...string) (<-chan str
 	t.Helper()
 	out, ok := call(func() <-chan string { return Emit(done, events...) })
 	if !ok {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "Emit returns the channel at once and sends from a goroutine of its own",
 			Got:  "Emit had not returned after a minute",
 			Means: "Emit sends before it returns the channel. A send on an unbuffered channel waits for a receiver, " +
@@ -28,7 +28,7 @@ func startEmit(t *testing.T, done <-chan struct{}, events ...string) (<-chan str
 		return nil, false
 	}
 	if out == nil {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "Emit returns the channel it sends on",
 			Got:   "a nil channel",
 			Means: "a receive from a nil channel blocks forever: make the channel with make(chan string)",
@@ -43,14 +43,14 @@ func startEmit(t *testing.T, done <-chan struct{}, events ...string) (<-chan str
 func TestEmit_SendsEveryEventInOrder(t *testing.T) {
 	katatest.Bubble(t, 1, func(t *testing.T) {
 		var out <-chan string
-		afterTest(t, func() { drain(out) })
+		t.Cleanup(func() { drain(out) })
 		out, ok := startEmit(t, nil, orderEvents...) // nil done: the consumer never quits early
 		if !ok {
 			return
 		}
 		got, _ := receiveAll(out, len(orderEvents))
 		if d := firstDifference(orderEvents, got); d != "" {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("the events %q, in this order", orderEvents),
 				Got:   d,
 				Means: "Emit must send each event once, in the order given, one send per event",
@@ -64,7 +64,7 @@ func TestEmit_SendsEveryEventInOrder(t *testing.T) {
 func TestEmit_ClosesAfterTheLastEvent(t *testing.T) {
 	katatest.Bubble(t, 1, func(t *testing.T) {
 		var out <-chan string
-		afterTest(t, func() { drain(out) })
+		t.Cleanup(func() { drain(out) })
 		done := make(chan struct{}) // never closed: the consumer reads to the end
 		out, ok := startEmit(t, done, orderEvents...)
 		if !ok {
@@ -73,7 +73,7 @@ func TestEmit_ClosesAfterTheLastEvent(t *testing.T) {
 		got, end := receiveAll(out, len(orderEvents)+1)
 		switch {
 		case end == gotNone:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: "the channel is closed after the last event, so the consumer's range loop ends",
 				Got:  fmt.Sprintf("%d events, then nothing for a minute: the channel stayed open", len(got)),
 				Means: "the channel was never closed, so range never ends: the consumer waits forever for an event " +
@@ -81,7 +81,7 @@ func TestEmit_ClosesAfterTheLastEvent(t *testing.T) {
 				Hint: 1,
 			})
 		case end == gotValue || len(got) != len(orderEvents):
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("%d events, then the channel closed", len(orderEvents)),
 				Got:   fmt.Sprintf("%q", got),
 				Means: "Emit must send each event once and then close the channel",
@@ -95,7 +95,7 @@ func TestEmit_ClosesAfterTheLastEvent(t *testing.T) {
 func TestEmit_NoEvents(t *testing.T) {
 	katatest.Bubble(t, 1, func(t *testing.T) {
 		var out <-chan string
-		afterTest(t, func() { drain(out) })
+		t.Cleanup(func() { drain(out) })
 		out, ok := startEmit(t, nil)
 		if !ok {
 			return
@@ -103,14 +103,14 @@ func TestEmit_NoEvents(t *testing.T) {
 		v, a := receive(out)
 		switch a {
 		case gotValue:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Emit() closes the channel without sending",
 				Got:   fmt.Sprintf("the event %q", v),
 				Means: "Emit sent a value it was not given",
 				Hint:  1,
 			})
 		case gotNone:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Emit() closes the channel at once: there is nothing to send",
 				Got:   "the channel stayed open, with nothing to receive",
 				Means: "the channel was never closed, so range never ends, even when there are no events at all",
@@ -129,7 +129,7 @@ func checkStopped(t *testing.T, out <-chan string, when string) {
 	v, a := poll(out)
 	switch {
 	case a == gotValue && cap(out) > 0:
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: want,
 			Got:  fmt.Sprintf("%q was waiting in the channel's buffer (cap %d) %s", v, cap(out), when),
 			Means: "the channel is buffered, so Emit ran ahead of its consumer and sent events nobody asked for. " +
@@ -137,7 +137,7 @@ func checkStopped(t *testing.T, out <-chan string, when string) {
 			Hint: 2,
 		})
 	case a == gotValue:
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: want,
 			Got:  fmt.Sprintf("Emit was still trying to send %q %s", v, when),
 			Means: "goroutine leak: Emit ignores done and waits on a send with no receiver. The consumer has quit, " +
@@ -145,7 +145,7 @@ func checkStopped(t *testing.T, out <-chan string, when string) {
 			Hint: 2,
 		})
 	case a == gotNone:
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: want,
 			Got:  "the channel was still open, with nothing to receive, " + when,
 			Means: "Emit stopped sending but did not close the channel: a consumer still ranging over it would " +
@@ -161,13 +161,13 @@ func TestEmit_StopsWhenDoneIsClosed(t *testing.T) {
 		done := make(chan struct{})
 		quit := sync.OnceFunc(func() { close(done) })
 		var out <-chan string
-		afterTest(t, func() { quit(); drain(out) })
+		t.Cleanup(func() { quit(); drain(out) })
 		out, ok := startEmit(t, done, orderEvents...)
 		if !ok {
 			return
 		}
 		if v, a := receive(out); a != gotValue || v != orderEvents[0] {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("the first event is %q", orderEvents[0]),
 				Got:   fmt.Sprintf("%q (closed: %v)", v, a == gotClosed),
 				Means: "Emit must send the events in order before the consumer quits",
@@ -187,7 +187,7 @@ func TestEmit_DoneClosedBeforeTheFirstEvent(t *testing.T) {
 		done := make(chan struct{})
 		close(done)
 		var out <-chan string
-		afterTest(t, func() { drain(out) })
+		t.Cleanup(func() { drain(out) })
 		out, ok := startEmit(t, done, orderEvents...)
 		if !ok {
 			return

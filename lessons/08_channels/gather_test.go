@@ -23,7 +23,7 @@ type feed struct {
 
 func newFeed(t *testing.T) *feed {
 	f := &feed{abort: make(chan struct{})}
-	afterTest(t, func() { close(f.abort) })
+	t.Cleanup(func() { close(f.abort) })
 	return f
 }
 
@@ -96,7 +96,7 @@ func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, 
 	katatest.Advance(time.Second) // every source has finished its schedule by now
 	sending, running, panics := f.state()
 	if len(panics) > 0 {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "the channel is closed once, after the last source has returned",
 			Got:  fmt.Sprintf("a source's send panicked: %q", panics),
 			Means: "send on closed channel: the channel was closed while a source was still sending. The " +
@@ -110,7 +110,7 @@ func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, 
 		return got, took, true
 	}
 	if sending > 0 {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "Gather receives while the sources send, and returns after the last source returns",
 			Got:  fmt.Sprintf("Gather had not returned after a minute, and %d source(s) were blocked sending", sending),
 			Means: "the sources are blocked sending and nobody receives: Gather waits for them before it " +
@@ -119,7 +119,7 @@ func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, 
 			Hint: 5,
 		})
 	} else {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "Gather returns once the last source has returned and the channel is closed",
 			Got:  stillRunning(running),
 			Means: "the channel was never closed, so range never ends: once every source has returned, " +
@@ -157,11 +157,11 @@ func TestGather_CollectsEverySource(t *testing.T) {
 			if took == 130*ms {
 				means = "the sources ran one after another (60ms + 20ms + 0ms + 50ms = 130ms): start each in a goroutine of its own"
 			}
-			fail(t, katatest.Failure{Want: fmt.Sprintf("%q", want), Got: d, Means: means, Hint: 5})
+			t.Error(katatest.Failure{Want: fmt.Sprintf("%q", want), Got: d, Means: means, Hint: 5})
 			return
 		}
 		if took != 60*ms {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Gather returns at 60ms, when the last source returns",
 				Got:   took.String(),
 				Means: "the sources did not all run at the same time, or Gather did not return when they were done",
@@ -186,7 +186,7 @@ func TestGather_ClosesAfterTheLastSource(t *testing.T) {
 		}
 		want := []string{"A-1", "A-2"}
 		if d := firstDifference(want, got); d != "" {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  fmt.Sprintf("%q", want),
 				Got:   d,
 				Means: "Gather must return every event every source sent, in the order they arrived",
@@ -195,7 +195,7 @@ func TestGather_ClosesAfterTheLastSource(t *testing.T) {
 			return
 		}
 		if took == 120*ms {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Gather returns at 100ms, when the last source returns",
 				Got:   "Gather returned at 120ms, the sum of 20ms + 100ms",
 				Means: "the sources ran one after another: start each in a goroutine of its own",
@@ -204,7 +204,7 @@ func TestGather_ClosesAfterTheLastSource(t *testing.T) {
 			return
 		}
 		if took != 100*ms {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: "Gather returns at 100ms, when the last source returns",
 				Got:  fmt.Sprintf("Gather returned at %v", took),
 				Means: "the channel was closed before every source was done: by a source that finished first, " +
@@ -222,7 +222,7 @@ func TestGather_NoSources(t *testing.T) {
 		f := newFeed(t)
 		got, _, ok := gather(t, f)
 		if ok && len(got) != 0 {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "no events",
 				Got:   fmt.Sprintf("%q", got),
 				Means: "Gather returned events no source sent",

@@ -65,7 +65,7 @@ type mergeRun struct {
 func newMergeRun(t *testing.T) *mergeRun {
 	m := &mergeRun{done: make(chan struct{})}
 	m.quit = sync.OnceFunc(func() { close(m.done) })
-	afterTest(t, func() { m.quit(); drain(m.out) })
+	t.Cleanup(func() { m.quit(); drain(m.out) })
 	return m
 }
 
@@ -74,7 +74,7 @@ func (m *mergeRun) start(t *testing.T, a, b <-chan string) bool {
 	t.Helper()
 	out, ok := call(func() <-chan string { return Merge(m.done, a, b) })
 	if !ok {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: "Merge returns its channel at once and forwards from a goroutine of its own",
 			Got:  "Merge had not returned after a minute",
 			Means: "Merge forwards before it returns the channel: nobody can receive from it yet, so its first " +
@@ -84,7 +84,7 @@ func (m *mergeRun) start(t *testing.T, a, b <-chan string) bool {
 		return false
 	}
 	if out == nil {
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  "Merge returns the channel it sends on",
 			Got:   "a nil channel",
 			Means: "a receive from a nil channel blocks forever",
@@ -106,7 +106,7 @@ func checkMerged(t *testing.T, want, got []string, end arrival, closedAt time.Du
 	case d == "":
 		return
 	case hasEmpty(got):
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: fmt.Sprintf("only the events the inputs sent: %q", want),
 			Got:  d,
 			Means: "zero value: Merge forwarded \"\" from a closed input. A receive from a closed channel never " +
@@ -115,14 +115,14 @@ func checkMerged(t *testing.T, want, got []string, end arrival, closedAt time.Du
 			Hint: 3,
 		})
 	case end == gotClosed && closedAt < firstClosed:
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  fmt.Sprintf("every event: %q", want),
 			Got:   fmt.Sprintf("%s; the channel was closed at %v, before either input closed", d, closedAt),
 			Means: "Merge closed its output before it had forwarded anything it was sent: forward from a goroutine of its own until both inputs are closed",
 			Hint:  4,
 		})
 	case end == gotClosed && len(got) < len(want):
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want: fmt.Sprintf("every event: %q", want),
 			Got:  fmt.Sprintf("%s; the channel was closed at %v, when %s closed", d, closedAt, firstInput),
 			Means: "Merge stopped at the first closed input: it closed its output when " + firstInput +
@@ -131,7 +131,7 @@ func checkMerged(t *testing.T, want, got []string, end arrival, closedAt time.Du
 			Hint: 3,
 		})
 	default:
-		fail(t, katatest.Failure{
+		t.Error(katatest.Failure{
 			Want:  fmt.Sprintf("every event once, as it arrives: %q", want),
 			Got:   d,
 			Means: "Merge must forward each event from a and b exactly once, as soon as it arrives",
@@ -203,7 +203,7 @@ func TestMerge_ClosesAfterBothInputs(t *testing.T) {
 		closedAt := time.Since(start)
 		switch {
 		case end == gotNone:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: "Merge closes its channel when both inputs are closed, at 50ms",
 				Got:  fmt.Sprintf("%q, then nothing for a minute: the channel stayed open", got),
 				Means: "the channel was never closed, so range never ends: a consumer ranging over Merge's " +
@@ -213,7 +213,7 @@ func TestMerge_ClosesAfterBothInputs(t *testing.T) {
 		case firstDifference(want, got) != "":
 			checkMerged(t, want, got, end, closedAt, "a", 10*ms)
 		case closedAt != 50*ms:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "Merge closes its channel at 50ms, the moment the second input closes",
 				Got:   fmt.Sprintf("closed at %v", closedAt),
 				Means: "Merge noticed the closed inputs late: it polls (sleeps and checks) instead of waiting in select",
@@ -230,14 +230,14 @@ func TestMerge_StopsWhenDoneIsClosed(t *testing.T) {
 		// The inputs stay open when the consumer quits: they stop only when
 		// the test ends, so a Merge that waits for them to close would wait.
 		inputsStop := make(chan struct{})
-		afterTest(t, func() { close(inputsStop) })
+		t.Cleanup(func() { close(inputsStop) })
 		a := input(inputsStop, "a", append([]time.Duration{10 * ms}, every(30*ms, 50)...)...) // a-1 at 10ms, a-2 at 40ms, ...
 		b := input(inputsStop, "b", append([]time.Duration{15 * ms}, every(30*ms, 50)...)...) // b-1 at 15ms, b-2 at 45ms, ...
 		if !m.start(t, a, b) {
 			return
 		}
 		if v, arr := receive(m.out); arr != gotValue || v != "a-1" {
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want:  "the first event is \"a-1\", at 10ms",
 				Got:   fmt.Sprintf("%q (closed: %v)", v, arr == gotClosed),
 				Means: "Merge must forward events as they arrive",
@@ -251,7 +251,7 @@ func TestMerge_StopsWhenDoneIsClosed(t *testing.T) {
 		want := "after done is closed, Merge returns at once: its channel is closed and empty"
 		switch v, arr := poll(m.out); {
 		case arr == gotValue && cap(m.out) > 0:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: want,
 				Got:  fmt.Sprintf("%q was waiting in the channel's buffer (cap %d) after done was closed", v, cap(m.out)),
 				Means: "the channel is buffered, so Merge forwarded an event nobody asked for. Merge's channel is " +
@@ -259,7 +259,7 @@ func TestMerge_StopsWhenDoneIsClosed(t *testing.T) {
 				Hint: 4,
 			})
 		case arr == gotValue:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: want,
 				Got:  fmt.Sprintf("Merge was still trying to send %q after done was closed", v),
 				Means: "goroutine leak: Merge waits on a send with no receiver. The consumer has quit, so that " +
@@ -267,7 +267,7 @@ func TestMerge_StopsWhenDoneIsClosed(t *testing.T) {
 				Hint: 4,
 			})
 		case arr == gotNone:
-			fail(t, katatest.Failure{
+			t.Error(katatest.Failure{
 				Want: want,
 				Got:  "the channel was still open after done was closed",
 				Means: "Merge did not stop when done was closed: it keeps waiting for its inputs (or stopped " +
