@@ -138,6 +138,12 @@ created by github.com/gokatas/concurrency/lessons/05_lost_update.TestInc in goro
 goroutine 9 [chan receive]:
 testing.(*T).Run(0xc000003a00, {0x5e8f1a?, 0x0?}, 0x0)
 	/usr/local/go/src/testing/testing.go:1751 +0x3ab
+
+goroutine 29 [synctest.Run (durable), synctest bubble 9]:
+internal/synctest.Run(0x27e3ea0d6060)
+	/usr/local/go/src/runtime/synctest.go:218 +0x1e6
+github.com/gokatas/concurrency/lessons/05_lost_update.TestInc(0xc000003a00)
+	/src/lessons/05_lost_update/lostupdate_test.go:40 +0x8f
 `
 
 func TestTrimStacksKeepsLessonFrames(t *testing.T) {
@@ -150,6 +156,7 @@ func TestTrimStacksKeepsLessonFrames(t *testing.T) {
 	assert.Contains(t, got, "lostupdate_test.go:20")
 	assert.NotContains(t, got, "goroutine 1 ", "goroutines without lesson frames are dropped")
 	assert.NotContains(t, got, "goroutine 9 ")
+	assert.NotContains(t, got, "goroutine 29 ", "a bubble's own goroutine is machinery, not the lesson's")
 	assert.NotContains(t, got, "mutex.go:81", "frames outside the lesson are dropped")
 	assert.NotContains(t, got, "/src/lessons/", "paths are shortened to file names")
 	assert.Contains(t, got, "runtime/sema.go:95")

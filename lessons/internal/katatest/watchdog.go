@@ -164,11 +164,13 @@ func TrimStacks(dump, dir string) string {
 }
 
 // isHarness reports whether a goroutine belongs to the test machinery rather
-// than the code under test: the watchdog reporting, or a test goroutine
-// waiting in T.Run for its subtests.
+// than the code under test: the watchdog reporting, a test goroutine waiting
+// in T.Run for its subtests, or a synctest bubble's own goroutines.
 func isHarness(lines []string) bool {
 	first := strings.TrimSpace(lines[1])
 	return strings.HasPrefix(first, "testing.(*T).Run(") ||
+		strings.HasPrefix(first, "internal/synctest.Run(") ||
+		strings.HasPrefix(first, "testing/synctest.testingSynctestTest(") ||
 		strings.Contains(strings.Join(lines, "\n"), "katatest.WatchdogAfter.func")
 }
 

@@ -141,11 +141,14 @@ func TestRaceReportsAreTrimmedToLessonFiles(t *testing.T) {
 		"      /home/me/course/lessons/04_data_races/counter.go:12 +0x4c",
 		"==================",
 	}, "\n")
-	got := RaceReports(out+"\n"+out, "04_data_races")
+	again := strings.ReplaceAll(out, "0x00c000014118", "0x00c000014120") // the same race on the next element
+	got := RaceReports(out+"\n"+again, "04_data_races")
 	assert.Equal(t, "Read at 0x00c000014118 by goroutine 8:\n"+
 		"    04_data_races.(*Counter).Inc  counter.go:12\n"+
 		"Previous write at 0x00c000014118 by goroutine 7:\n"+
 		"    04_data_races.(*Counter).Inc  counter.go:12", got, "one report, lesson frames only")
+	other := strings.ReplaceAll(out, "counter.go:12", "counter.go:20")
+	assert.Equal(t, 2, strings.Count(RaceReports(out+"\n"+other, "04_data_races"), "Read at"), "different places are different reports")
 }
 
 func TestKindSlugs(t *testing.T) {
