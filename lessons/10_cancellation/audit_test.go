@@ -1,0 +1,176 @@
+package cancellation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gokatas/concurrency/lessons/internal/katatest"
+)
+
+// A fakeAudit is an AuditLog whose writes take latency, or end early with
+// ctx.Err() when their context is done. It records every write.
+type fakeAudit struct {
+	begin   time.Time
+	latency time.Duration
+
+	mu     sync.Mutex // protects writes and the fields of every write
+	writes []*write
+}
+
+// A write is one call of Write.
+type write struct {
+	event     string
+	requestID string        // the request ID its context carried
+	deadline  time.Duration // its context's deadline, since the test began; -1 for none
+	endedAt   time.Duration // -1 while it runs
+	err       error
+}
+
+func newFakeAudit(latency time.Duration) *fakeAudit {
+	return &fakeAudit{begin: time.Now(), latency: latency}
+}
+
+func (a *fakeAudit) Write(ctx context.Context, event string) error {
+	w := &write{event: event, requestID: RequestID(ctx), deadline: -1, endedAt: -1}
+	if d, ok := ctx.Deadline(); ok {
+		w.deadline = d.Sub(a.begin)
+	}
+	a.mu.Lock()
+	a.writes = append(a.writes, w)
+	a.mu.Unlock()
+
+	timer := time.NewTimer(a.latency)
+	defer timer.Stop()
+	var err error
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	a.mu.Lock()
+	w.endedAt, w.err = time.Since(a.begin), err
+	a.mu.Unlock()
+	return err
+}
+
+// only returns a copy of the one write made so far, or fails the test.
+func (a *fakeAudit) only(t *testing.T) write {
+	t.Helper()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.writes) != 1 {
+		t.Fatalf("one request must make exactly one audit write; it made %d", len(a.writes))
+	}
+	return *a.writes[0]
+}
+
+// placeOrder serves one POST /orders under a request context that carries
+// the request ID "req-42", and cancels that context as soon as ServeHTTP
+// returns, as net/http does. Then it waits for o.Wait, up to an hour. It
+// returns how long ServeHTTP took, the status, and when Wait returned
+// (-1 if it had not after an hour).
+func placeOrder(o *Orders) (took time.Duration, status int, waited time.Duration) {
+	begin := time.Now()
+	ctx, cancel := context.WithCancel(WithRequestID(context.Background(), "req-42"))
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/orders", nil)
+	rec := httptest.NewRecorder()
+	took = katatest.Elapsed(func() { o.ServeHTTP(rec, req) })
+	cancel() // the request is over
+
+	out := start(begin, func() error { o.Wait(); return nil })
+	if res, ok := await(out); ok {
+		return took, rec.Code, res.at
+	}
+	return took, rec.Code, -1
+}
+
+// Task 3: the client does not wait for the audit log; Wait does.
+func TestOrders_AnswersBeforeTheAudit(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(50))
+		took, status, waited := placeOrder(&Orders{Audit: log})
+		if status != http.StatusCreated || took != 0 {
+			t.Error(katatest.Failure{
+				Want:  "ServeHTTP answers 201 Created at once (0s of fake time)",
+				Got:   fmt.Sprintf("%d after %v", status, took),
+				Means: "the client waited for the audit log: write it in a goroutine of its own, after the response",
+				Hint:  4,
+			})
+		}
+		w := log.only(t)
+		if w.event != AuditEvent || w.endedAt < 0 || waited < w.endedAt {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("one audit write of %q, ended by the time Wait returns", AuditEvent),
+				Got: fmt.Sprintf("write %q ended %s, Wait returned %s", w.event,
+					instant(w.endedAt, "never"), instant(waited, "not within an hour")),
+				Means: "Wait returned before the audit write ended: count the write's goroutine so that Wait can wait for it",
+				Hint:  4,
+			})
+		}
+	})
+}
+
+// Task 3: the audit write completes although the request context is
+// cancelled the moment the handler returns.
+func TestOrders_AuditOutlivesTheRequest(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(50))
+		placeOrder(&Orders{Audit: log})
+		w := log.only(t)
+		if w.err != nil || w.endedAt != ms(50) {
+			t.Error(katatest.Failure{
+				Want: "the audit write completes at 50ms, with no error",
+				Got:  fmt.Sprintf("it ended at %v with %s", w.endedAt, errText(w.err)),
+				Means: "the audit write was cancelled when ServeHTTP returned: request context passed to background " +
+					"work (net/http cancels r.Context() as soon as ServeHTTP returns; context.WithoutCancel(r.Context()) " +
+					"is not cancelled with it), or a `defer cancel()` in ServeHTTP that cancels the write's context " +
+					"on the way out: cancel it in the goroutine, after the write",
+				Hint: 4,
+			})
+		}
+	})
+}
+
+// Task 3: the audit write still sees the request's values.
+func TestOrders_AuditKeepsRequestValues(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(50))
+		placeOrder(&Orders{Audit: log})
+		if w := log.only(t); w.requestID != "req-42" {
+			t.Error(katatest.Failure{
+				Want: `the audit write's context carries the request ID "req-42"`,
+				Got:  fmt.Sprintf("request ID %q", w.requestID),
+				Means: "the background work lost the request's values: context.Background() starts from nothing. " +
+					"context.WithoutCancel(r.Context()) keeps the values and drops only the cancellation",
+				Hint: 4,
+			})
+		}
+	})
+}
+
+// Task 3: a stuck audit log cannot hold the write forever.
+func TestOrders_AuditHasItsOwnDeadline(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(time.Minute) // the audit log is stuck
+		_, _, waited := placeOrder(&Orders{Audit: log})
+		w := log.only(t)
+		if w.deadline != AuditTimeout || w.endedAt != AuditTimeout || !errors.Is(w.err, context.DeadlineExceeded) || waited != AuditTimeout {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("the write's context has a deadline %v after the request; the write ends then "+
+					"with context.DeadlineExceeded, and Wait returns at %v", AuditTimeout, AuditTimeout),
+				Got: fmt.Sprintf("deadline: %s; write ended at %v with %s, Wait returned %s",
+					instant(w.deadline, "none"), w.endedAt, errText(w.err), instant(waited, "not within an hour")),
+				Means: "the audit write has no deadline of its own: WithoutCancel drops the request's deadline along " +
+					"with its cancellation, so a stuck audit log would hold the goroutine (and Wait) forever. " +
+					"Add one with context.WithTimeout(context.WithoutCancel(...), AuditTimeout)",
+				Hint: 4,
+			})
+		}
+	})
+}
