@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -13,6 +14,10 @@ import (
 	"github.com/gokatas/concurrency/tools/internal/diagnose"
 	"github.com/gokatas/concurrency/tools/internal/gotest"
 )
+
+// binDir keeps the lessons' test binaries between checks, below the
+// repository root, so that a check of an unchanged lesson skips the link.
+const binDir = ".kata/bin"
 
 // CheckTimeout bounds a lesson's tests when the course tool runs them; the
 // compile step before it has a bound of its own.
@@ -142,7 +147,8 @@ func (o *outcome) passed() bool {
 
 func (c *course) checkLesson(ctx context.Context, l *catalog.Lesson, race bool) *outcome {
 	o := &outcome{lesson: l, race: race, changedTests: c.changedTests(l)}
-	res, err := gotest.Run(ctx, gotest.Options{Dir: c.Root, Package: l.ImportPath(), Race: race, Timeout: CheckTimeout, Test2JSON: test2json(ctx, c.Root)})
+	res, err := gotest.Run(ctx, gotest.Options{Dir: c.Root, Package: l.ImportPath(), Race: race, Timeout: CheckTimeout, Test2JSON: test2json(ctx, c.Root),
+		BinDir: filepath.Join(c.Root, filepath.FromSlash(binDir))})
 	if err != nil {
 		o.err = err
 		return o

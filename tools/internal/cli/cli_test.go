@@ -148,6 +148,8 @@ func TestCheckWithEditedTests(t *testing.T) {
 	root := newCourse(t)
 	edit(t, root, "lessons/01_sum/sum.go", solvedSum)
 	edit(t, root, "lessons/01_sum/sum_test.go", "package sum\n\nimport \"testing\"\n\nfunc TestSum(t *testing.T) {}\n")
+	_, out, _ := kata(t)
+	assert.Contains(t, out, "tests changed: a pass will not count", "the overview warns before any check")
 	code, out, _ := kata(t, "check", "1")
 	assert.Equal(t, 1, code, "a pass with changed tests does not count")
 	assert.Contains(t, out, "tests were changed")
@@ -359,4 +361,18 @@ func TestPristineRecordsNamedLessons(t *testing.T) {
 	h, err := pristine.HashFile(filepath.Join(root, "lessons/01_sum/hints.md"))
 	require.NoError(t, err)
 	assert.Equal(t, h, sums["01_sum/hints.md"])
+}
+
+func TestCourseMap(t *testing.T) {
+	root := newCourse(t)
+	code, out, _ := kata(t, "map")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "## Part 1. Sums (5 min)")
+	assert.Contains(t, out, "| 01 | [Sum](../lessons/01_sum/) | Array.reduce | 5 min |")
+	code, _, _ = kata(t, "map", "--write")
+	require.Equal(t, 0, code)
+	saved, err := os.ReadFile(filepath.Join(root, CourseMapFile))
+	require.NoError(t, err)
+	assert.Equal(t, out, string(saved))
+	assert.Equal(t, "1 h 30 min", hours(90))
 }

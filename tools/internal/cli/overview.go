@@ -64,8 +64,8 @@ func runOverview(ctx context.Context, env *Env, args []string) error {
 			if st == stateFailing && rec != nil && rec.Kind != "" {
 				detail += ": " + strings.ReplaceAll(rec.Kind, "_", " ")
 			}
-			if rec != nil && rec.TestsEdited {
-				detail += " (tests edited)"
+			if !l.Planned && len(c.changedTests(l)) > 0 {
+				detail += paint(w, yellow, " (tests changed: a pass will not count)")
 			}
 			fmt.Fprintf(w, "  %-28s %s\n", l.Name(), paint(w, stateColour(st), detail))
 		}

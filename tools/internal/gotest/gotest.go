@@ -43,6 +43,11 @@ type Options struct {
 	BuildTimeout time.Duration // 0 means DefaultBuildTimeout
 	Env          []string      // added to the environment of both steps
 	Test2JSON    string        // path of the test2json program (Toolchain.Test2JSON); "" runs `go tool test2json`
+	// BinDir, if set, is where the test binary is kept between runs, under a
+	// name made from the package and the flags that change it. The go command
+	// then skips the link when nothing changed since the last run, which a
+	// bare go test never does. "" builds into a temporary directory.
+	BinDir string
 }
 
 // Result is what one run produced.
@@ -107,18 +112,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
 
-	tmp, err := os.MkdirTemp("", "kata-test-")
+	bin, cleanup, err := binaryPath(opts)
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "lesson.test")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
+	defer cleanup()
 
 	// Step 1: compile.
-	args := []string{"test", "-c", "-json", "-o", bin}
+	// -ldflags=-w leaves out DWARF, which only debuggers read (stack traces
+	// and race reports do not need it), and makes the link a little faster.
+	args := []string{"test", "-c", "-json", "-ldflags=-w", "-o", bin}
 	if opts.Race {
 		args = append(args, "-race")
 	}
@@ -141,8 +144,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.ExitCode = code
 		return res, nil
 	}
-	if _, err := os.Stat(bin); err != nil {
-		// go test -c writes nothing for a package without test files.
+	if !hasTests(filepath.Join(opts.Dir, filepath.FromSlash(opts.Package))) {
+		// go test -c writes no binary for a package without test files (and
+		// a binary kept in BinDir from before would be stale).
 		res.ExitCode = 0
 		return res, nil
 	}
@@ -156,12 +160,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if bound > 0 {
 		bound += bound/4 + 5*time.Second
 	}
+	env := opts.Env
+	if opts.Race && os.Getenv("GORACE") == "" {
+		// A race-enabled binary sleeps a second before it exits, so that
+		// goroutines still reporting a race at exit can finish. Races in a
+		// test are reported while the test runs, and the testing package fails
+		// the test that had one, so the sleep only slows every passing run.
+		env = append(env[:len(env):len(env)], "GORACE=atexit_sleep_ms=0")
+	}
 	prog, args := "go", []string{"tool", "test2json"}
 	if opts.Test2JSON != "" {
 		prog, args = opts.Test2JSON, nil
 	}
 	args = append(append(args, "-t", "-p", importPath, bin), testFlags(opts)...)
-	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), opts.Env, prog, args...)
+	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), env, prog, args...)
 	res.Output = append(res.Output, out...)
 	if err != nil {
 		return res, err
@@ -173,6 +185,35 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.ExitCode = code
 	}
 	return res, nil
+}
+
+// hasTests reports whether dir holds any _test.go file.
+func hasTests(dir string) bool {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	return len(matches) > 0
+}
+
+// binaryPath is where the test binary goes, and what to remove afterwards.
+func binaryPath(opts Options) (string, func(), error) {
+	exe := ""
+	if runtime.GOOS == "windows" {
+		exe = ".exe"
+	}
+	if opts.BinDir != "" {
+		if err := os.MkdirAll(opts.BinDir, 0o755); err != nil {
+			return "", nil, err
+		}
+		name := strings.NewReplacer("/", "_", "\\", "_", ".", "").Replace(strings.TrimPrefix(opts.Package, "./"))
+		if opts.Race {
+			name += ".race"
+		}
+		return filepath.Join(opts.BinDir, name+".test"+exe), func() {}, nil
+	}
+	tmp, err := os.MkdirTemp("", "kata-test-")
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(tmp, "lesson.test"+exe), func() { os.RemoveAll(tmp) }, nil
 }
 
 // run runs a command in dir with a bound (0: none) and returns its combined

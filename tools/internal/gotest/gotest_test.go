@@ -25,6 +25,16 @@ func TestPass(t *testing.T) {
 	assert.Equal(t, "go test -count=2 -cpu=1,2 -shuffle=on ./pass", res.Command)
 }
 
+// TestRaceStillReported proves that skipping the race runtime's exit sleep
+// loses no race report.
+func TestRaceStillReported(t *testing.T) {
+	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./race", Race: true})
+	require.NoError(t, err)
+	assert.False(t, res.Passed())
+	assert.Contains(t, res.Report.AllText(), "WARNING: DATA RACE")
+	assert.Equal(t, "fail", res.Report.Packages["fixtures/race"].Tests["TestCount"].Action)
+}
+
 func TestCompileError(t *testing.T) {
 	res, err := Run(context.Background(), Options{Dir: fixtures, Package: "./compile"})
 	require.NoError(t, err)
@@ -41,6 +51,36 @@ func TestSpinningInitIsStopped(t *testing.T) {
 	assert.True(t, res.TimedOut)
 	assert.False(t, res.Passed())
 	assert.Equal(t, -1, res.ExitCode)
+}
+
+// TestBinDirKeepsTheBinary proves that a kept binary is reused only while
+// the package is unchanged: an edit is compiled and run.
+func TestBinDirKeepsTheBinary(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(fixtures, "pass"))))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module kept\n\ngo 1.25.0\n"), 0o644))
+	bins := t.TempDir()
+	opts := Options{Dir: dir, Package: ".", BinDir: bins}
+	res, err := Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.True(t, res.Passed(), "%s", res.Output)
+	kept, err := filepath.Glob(filepath.Join(bins, "*.test*"))
+	require.NoError(t, err)
+	assert.Len(t, kept, 1)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pass_test.go"),
+		[]byte("package pass\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) { t.Fatal(\"edited\") }\n"), 0o644))
+	res, err = Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.False(t, res.Passed(), "the edit must be compiled, not the kept binary run")
+	assert.Contains(t, res.Report.AllText(), "edited")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "pass_test.go")))
+	res, err = Run(context.Background(), opts)
+	require.NoError(t, err)
+	for _, p := range res.Report.Packages {
+		assert.Empty(t, p.Tests, "no test files: the kept binary is not run")
+	}
 }
 
 func TestCancelIsAnError(t *testing.T) {

@@ -77,3 +77,16 @@ func TestVet(t *testing.T) {
 	out, err := runGo(courseRoot, "vet", "./lessons/...", "./solutions/...")
 	assert.NoError(t, err, "go vet:\n%s", out)
 }
+
+// TestCourseMapIsCurrent checks that docs/course-map.md is what
+// `go run ./tools/kata map --write` writes from lessons/course.json.
+func TestCourseMapIsCurrent(t *testing.T) {
+	c, err := catalog.Load(courseRoot)
+	require.NoError(t, err)
+	out, err := runGo(courseRoot, "run", "./tools/kata", "map")
+	require.NoError(t, err, out)
+	saved, err := os.ReadFile(filepath.Join(courseRoot, "docs", "course-map.md"))
+	require.NoError(t, err)
+	assert.Equal(t, out, string(saved), "docs/course-map.md is out of date: run `go run ./tools/kata map --write`")
+	assert.NotEmpty(t, c.Lessons)
+}

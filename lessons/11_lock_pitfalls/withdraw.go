@@ -1,0 +1,27 @@
+package lockpitfalls
+
+// Withdraw takes amount cents out of the account. It returns
+// ErrInvalidAmount if amount is not positive, ErrClosed if the account is
+// closed and ErrInsufficientFunds if the balance is less than amount; the
+// balance is then unchanged.
+//
+// Whatever it returns, Withdraw has released the account's lock: the next
+// call on the account, from any goroutine, must not wait for it.
+func (a *Account) Withdraw(amount int64) error {
+	if amount <= 0 {
+		return ErrInvalidAmount
+	}
+	// TODO: two of the three ways out of this function return with a.mu
+	// still locked, and the next Balance, Deposit or Withdraw on this
+	// account waits forever. Make every return release the lock.
+	a.mu.Lock()
+	if a.closed {
+		return ErrClosed
+	}
+	if a.balance < amount {
+		return ErrInsufficientFunds
+	}
+	a.balance -= amount
+	a.mu.Unlock()
+	return nil
+}
