@@ -21,7 +21,7 @@ const binDir = ".kata/bin"
 
 // CheckTimeout bounds a lesson's tests when the course tool runs them; the
 // compile step before it has a bound of its own.
-var CheckTimeout = 60 * time.Second
+var CheckTimeout = 30 * time.Second
 
 func init() {
 	register(&command{
@@ -194,7 +194,7 @@ func (o *outcome) render(w io.Writer, verbose, several bool) {
 		fmt.Fprintln(w, strings.TrimRight(o.res.Report.AllText(), "\n"))
 	}
 	if len(o.changedTests) > 0 {
-		fmt.Fprintf(w, "%s the course's test files were changed: %s\n", paint(w, yellow, "! tests were changed:"), strings.Join(o.changedTests, ", "))
+		fmt.Fprintf(w, "%s %s\n", paint(w, yellow, "! tests were changed:"), strings.Join(o.changedTests, ", "))
 		fmt.Fprintln(w, "  A pass only counts with the course's own tests. Restore them with 'go run ./tools/kata reset --tests "+fmt.Sprint(l.Number)+"'.")
 	}
 	d := o.diag

@@ -61,10 +61,11 @@ func runOverview(ctx context.Context, env *Env, args []string) error {
 		for _, l := range p.Lessons {
 			st, rec := c.state(l)
 			detail := st
-			if st == stateFailing && rec != nil && rec.Kind != "" {
+			changed := !l.Planned && len(c.changedTests(l)) > 0
+			if st == stateFailing && rec != nil && rec.Kind != "" && rec.Kind != "tests_changed" {
 				detail += ": " + strings.ReplaceAll(rec.Kind, "_", " ")
 			}
-			if !l.Planned && len(c.changedTests(l)) > 0 {
+			if changed {
 				detail += paint(w, yellow, " (tests changed: a pass will not count)")
 			}
 			fmt.Fprintf(w, "  %-28s %s\n", l.Name(), paint(w, stateColour(st), detail))

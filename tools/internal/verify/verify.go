@@ -97,8 +97,9 @@ func Course(ctx context.Context, opts Options, lessons []*catalog.Lesson) []Chec
 // Lesson verifies one lesson.
 func Lesson(ctx context.Context, opts Options, l *catalog.Lesson) []Check {
 	v := &lessonRun{opts: opts, lesson: l}
+	laid := v.laidOut()
 	v.parts()
-	if !v.laidOut() {
+	if !laid {
 		return v.checks
 	}
 	v.starter(ctx, false)
@@ -172,6 +173,7 @@ func (v *lessonRun) laidOut() bool {
 		}
 	}
 	sort.Strings(v.starters)
+	sort.Strings(v.tests)
 	v.solutions = map[string][]byte{}
 	files, err := l.SolutionFiles()
 	if err != nil {

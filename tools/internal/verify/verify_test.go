@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -69,4 +71,39 @@ func TestStarterThatPasses(t *testing.T) {
 	last := v.checks[len(v.checks)-1]
 	assert.False(t, last.OK)
 	assert.Contains(t, last.Detail, "the pristine starter passes its tests")
+}
+
+// TestLearnersCloneStaysGreen verifies a course in which the learner has
+// solved the lesson and committed over the starter: the verification judges
+// the published starter, which git still has, not the learner's file.
+func TestLearnersCloneStaysGreen(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.CopyFS(root, os.DirFS("testdata/course")))
+	sums, err := pristine.Scan(root, []string{"01_sum"})
+	require.NoError(t, err)
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@example.com",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@example.com")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-qm", "course")
+	solved, err := os.ReadFile(filepath.Join(root, "solutions", "01_sum", "sum.go"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "lessons", "01_sum", "sum.go"), solved, 0o644))
+	git("commit", "-qam", "solved it")
+
+	c, err := catalog.Load(root)
+	require.NoError(t, err)
+	for _, check := range Lesson(context.Background(), Options{Course: c, Sums: sums}, c.Available()[0]) {
+		switch check.Name {
+		case "mistake uncaught", "mistake broken": // the fixture's deliberate defects
+		default:
+			assert.True(t, check.OK, "%s: %s", check.Name, check.Detail)
+		}
+	}
 }
