@@ -73,7 +73,8 @@ func runClass(ctx context.Context, env *Env, args []string) error {
 		}
 		return fmt.Errorf("none of the %d files is a report written by 'kata report'", len(skipped))
 	}
-	writeClassMarkdown(env.Stdout, t)
+	// The page first: a reader of the Markdown who stops early (| head) must
+	// not cost the page.
 	if *htmlOut != "" {
 		f, err := os.Create(*htmlOut)
 		if err != nil {
@@ -88,6 +89,7 @@ func runClass(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stderr, "wrote %s\n", *htmlOut)
 	}
+	writeClassMarkdown(env.Stdout, t)
 	return nil
 }
 
