@@ -25,8 +25,10 @@ type fakeAudit struct {
 
 // A write is one call of Write.
 type write struct {
+	ctx       context.Context // the context it was given
 	event     string
 	requestID string        // the request ID its context carried
+	startedAt time.Duration // since the test began
 	deadline  time.Duration // its context's deadline, since the test began; -1 for none
 	endedAt   time.Duration // -1 while it runs
 	err       error
@@ -37,7 +39,8 @@ func newFakeAudit(latency time.Duration) *fakeAudit {
 }
 
 func (a *fakeAudit) Write(ctx context.Context, event string) error {
-	w := &write{event: event, requestID: RequestID(ctx), deadline: -1, endedAt: -1}
+	w := &write{ctx: ctx, event: event, requestID: RequestID(ctx), startedAt: time.Since(a.begin),
+		deadline: -1, endedAt: -1}
 	if d, ok := ctx.Deadline(); ok {
 		w.deadline = d.Sub(a.begin)
 	}
@@ -76,8 +79,21 @@ func (a *fakeAudit) only(t *testing.T) write {
 // returns how long ServeHTTP took, the status, and when Wait returned
 // (-1 if it had not after an hour).
 func placeOrder(o *Orders) (took time.Duration, status int, waited time.Duration) {
+	return placeOrderWithin(o, 0)
+}
+
+// placeOrderWithin is placeOrder under a request context that also has a
+// deadline of timeout from now, as a server's request timeout gives it; 0
+// means no deadline.
+func placeOrderWithin(o *Orders, timeout time.Duration) (took time.Duration, status int, waited time.Duration) {
 	begin := time.Now()
 	ctx, cancel := context.WithCancel(WithRequestID(context.Background(), "req-42"))
+	if timeout > 0 {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeout(ctx, timeout)
+		cancelRequest := cancel
+		cancel = func() { cancelTimeout(); cancelRequest() }
+	}
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/orders", nil)
 	rec := httptest.NewRecorder()
 	took = katatest.Elapsed(func() { o.ServeHTTP(rec, req) })
@@ -169,6 +185,52 @@ func TestOrders_AuditHasItsOwnDeadline(t *testing.T) {
 				Means: "the audit write has no deadline of its own: WithoutCancel drops the request's deadline along " +
 					"with its cancellation, so a stuck audit log would hold the goroutine (and Wait) forever. " +
 					"Add one with context.WithTimeout(context.WithoutCancel(...), AuditTimeout)",
+				Hint: 4,
+			})
+		}
+	})
+}
+
+// Task 3: once Wait has returned, the write's context is released: its
+// cancel was called, so its timer and its place in the parent are freed.
+func TestOrders_AuditContextIsReleased(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(50))
+		_, _, waited := placeOrder(&Orders{Audit: log})
+		w := log.only(t)
+		// placeOrder returns at the instant Wait returned: no fake time has
+		// passed since, so the write's 2s deadline cannot have ended it.
+		if err := w.ctx.Err(); w.err != nil || err == nil {
+			t.Error(katatest.Failure{
+				Want: "the audit write completes at 50ms, and by the time Wait returns its context is cancelled " +
+					"(the cancel from context.WithTimeout was called)",
+				Got: fmt.Sprintf("the write ended at %v with %s; when Wait returned (%s) its context's Err() was %s",
+					w.endedAt, errText(w.err), instant(waited, "not within an hour"), errText(err)),
+				Means: "the cancel from WithTimeout was dropped (`ctx, _ :=`): the context and its timer live on " +
+					"until the deadline, long after the write. go vet reports it as a lost cancel. " +
+					"Call cancel in the goroutine, after the write (`defer cancel()` inside it)",
+				Hint: 4,
+			})
+		}
+	})
+}
+
+// Task 3: the write's deadline is its own, not the request's: a request
+// with a short timeout still gives the write AuditTimeout from its start.
+func TestOrders_AuditDeadlineIsItsOwn(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(150))
+		placeOrderWithin(&Orders{Audit: log}, ms(100)) // the request may take 100ms
+		w := log.only(t)
+		if w.deadline < 0 || w.deadline-w.startedAt != AuditTimeout || w.err != nil || w.endedAt != ms(150) {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("a request with a 100ms timeout: the audit write starts at 0s with a deadline "+
+					"of its own, %v later, and completes at 150ms", AuditTimeout),
+				Got: fmt.Sprintf("write started at %v, deadline %s; it ended at %v with %s", w.startedAt,
+					instant(w.deadline, "none"), w.endedAt, errText(w.err)),
+				Means: "deadline copied from the request: the background write inherits the request's timeout, " +
+					"which is about the client, not the audit log. Start from context.WithoutCancel(r.Context()), " +
+					"which drops the request's deadline, and add AuditTimeout with context.WithTimeout",
 				Hint: 4,
 			})
 		}

@@ -40,7 +40,8 @@ const ExportBuffer = 4
 // and both sides stop with it, when ctx is done (it returns
 // context.Cause(ctx)) or when src or dst fails (it returns that error). The
 // first of these wins. After the stop, the producer starts no new Next: it
-// finishes the Next it is in, and never stays blocked on a full channel.
+// finishes the Next it is in, and never stays blocked on a full channel; and
+// the consumer starts no new Put, although rows may be left in the channel.
 // Export returns only once the producer goroutine has returned.
 func Export(ctx context.Context, src Source, dst Sink) error {
 	// TODO: read rows in a producer goroutine that sends them on a channel

@@ -61,16 +61,27 @@ type fakeSink struct {
 	failAt int
 	err    error
 
+	// afterStore, if set, is called when the n-th Put has stored its row,
+	// just before that Put returns nil.
+	afterStore func(n int)
+
 	mu          sync.Mutex    // protects the fields below
-	puts        int           // Put calls so far
+	puts        []putStart    // every Put call, in order
 	stored      []Row         // rows stored, in order
 	cancelledAt time.Duration // when a Put first saw its context done; -1 if never
 }
 
+// A putStart records how a Put call began.
+type putStart struct {
+	row     int           // the ID of the row it was given
+	at      time.Duration // when it started, since the test began
+	ctxDone bool          // its context was already done when it started
+}
+
 func (s *fakeSink) Put(ctx context.Context, r Row) error {
 	s.mu.Lock()
-	s.puts++
-	n := s.puts
+	s.puts = append(s.puts, putStart{row: r.ID, at: time.Since(s.begin), ctxDone: ctx.Err() != nil})
+	n := len(s.puts)
 	s.mu.Unlock()
 
 	timer := time.NewTimer(ms(32))
@@ -91,7 +102,23 @@ func (s *fakeSink) Put(ctx context.Context, r Row) error {
 	s.mu.Lock()
 	s.stored = append(s.stored, r)
 	s.mu.Unlock()
+	if s.afterStore != nil {
+		s.afterStore(n)
+	}
 	return nil
+}
+
+// latePut returns the first Put that started after the stop at stop, or
+// with its context already done; ok is false if there was none.
+func (s *fakeSink) latePut(stop time.Duration) (p putStart, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.puts {
+		if p.ctxDone || p.at > stop {
+			return p, true
+		}
+	}
+	return putStart{}, false
 }
 
 func (s *fakeSink) state() (stored []Row, cancelledAt time.Duration) {
@@ -156,6 +183,25 @@ func noLateNext(r *report, src *fakeSource, stop time.Duration) {
 			Got:  fmt.Sprintf("%d calls of Next started later, the first at %v", len(late), late[0]),
 			Means: "the producer's loop ignores ctx.Done(): work continues after cancel. Check the context " +
 				"before each Next, and send in a select with a case <-ctx.Done()",
+			Hint: 5,
+		})
+	}
+}
+
+// noLatePut checks that the consumer started no Put after the stop at stop.
+func noLatePut(r *report, dst *fakeSink, stop time.Duration) {
+	r.t.Helper()
+	if p, late := dst.latePut(stop); late {
+		ctxState := "live"
+		if p.ctxDone {
+			ctxState = "already done"
+		}
+		r.fail(katatest.Failure{
+			Want: fmt.Sprintf("no Put starts after the export stopped at %v", stop),
+			Got:  fmt.Sprintf("Put of row %d started at %v, with its context %s", p.row, p.at, ctxState),
+			Means: "Put after cancel: the consumer went on storing buffered rows after the stop (a bare " +
+				"`for r := range rows` trusts the producer to stop, but the channel still holds rows). " +
+				"Check the context before each Put, and stop receiving when it is done",
 			Hint: 5,
 		})
 	}
@@ -235,6 +281,7 @@ func TestExport_CancelStopsBothSides(t *testing.T) {
 			})
 		}
 		noLateNext(r, src, ms(95))
+		noLatePut(r, dst, ms(95))
 		r.noLeftovers(fullChannelMeans, leftoverMeans, 5)
 	})
 }
@@ -264,6 +311,7 @@ func TestExport_WaitsForTheProducer(t *testing.T) {
 			})
 		}
 		noLateNext(r, src, ms(65))
+		noLatePut(r, dst, ms(65))
 		r.noLeftovers(fullChannelMeans, leftoverMeans, 6)
 	})
 }
@@ -289,6 +337,7 @@ func TestExport_SinkErrorStopsTheProducer(t *testing.T) {
 			})
 		}
 		noLateNext(r, src, ms(74))
+		noLatePut(r, dst, ms(74))
 		r.noLeftovers(fullChannelMeans, leftoverMeans, 5)
 	})
 }
@@ -322,6 +371,50 @@ func TestExport_SourceErrorStopsTheConsumer(t *testing.T) {
 				Hint:  5,
 			})
 		}
+		noLatePut(r, dst, ms(30))
+		r.noLeftovers(fullChannelMeans, leftoverMeans, 5)
+	})
+}
+
+// Task 4: the caller cancels at the instant a Put has stored its row, while
+// the channel is full of rows read ahead. The consumer must not store them.
+func TestExport_NoPutAfterCancel(t *testing.T) {
+	errClientGone := errors.New("client closed the connection")
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		r := &report{t: t}
+		begin := time.Now()
+		src, dst := newExport(100)
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		// Row 2 is stored at 74ms; the client goes away at that instant,
+		// before Put returns. The channel holds rows 3 to 6, and the
+		// producer waits to send row 7.
+		dst.afterStore = func(n int) {
+			if n == 2 {
+				cancel(errClientGone)
+			}
+		}
+		out := start(begin, func() error { return Export(ctx, src, dst) })
+
+		o, ok := stopsAt(r, begin, out, ms(74), "the instant ctx is cancelled, as row 2 is stored")
+		if ok && !errors.Is(o.err, errClientGone) {
+			r.fail(katatest.Failure{
+				Want:  fmt.Sprintf("Export returns the caller's cause, %s", errText(errClientGone)),
+				Got:   errText(o.err),
+				Means: "Export returned nil, ctx.Err() or Put's copy of it instead of the cause. Return context.Cause(ctx)",
+				Hint:  2,
+			})
+		}
+		noLatePut(r, dst, ms(74))
+		if stored, _ := dst.state(); len(stored) != 2 {
+			r.fail(katatest.Failure{
+				Want:  "rows 1 and 2 stored, nothing after the cancel",
+				Got:   fmt.Sprintf("%d rows stored", len(stored)),
+				Means: "Put after cancel: the consumer stored rows for a caller that had given up",
+				Hint:  5,
+			})
+		}
+		noLateNext(r, src, ms(74))
 		r.noLeftovers(fullChannelMeans, leftoverMeans, 5)
 	})
 }

@@ -41,7 +41,8 @@ const ExportBuffer = 4
 // and both sides stop with it, when ctx is done (it returns
 // context.Cause(ctx)) or when src or dst fails (it returns that error). The
 // first of these wins. After the stop, the producer starts no new Next: it
-// finishes the Next it is in, and never stays blocked on a full channel.
+// finishes the Next it is in, and never stays blocked on a full channel; and
+// the consumer starts no new Put, although rows may be left in the channel.
 // Export returns only once the producer goroutine has returned.
 func Export(ctx context.Context, src Source, dst Sink) error {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -83,6 +84,11 @@ func consume(ctx context.Context, rows <-chan Row, dst Sink) error {
 			if !ok {
 				// The producer is done: at io.EOF ctx is live and the cause
 				// is nil; after a failure or a cancel it says why.
+				return context.Cause(ctx)
+			}
+			// Both cases may be ready at once, and select picks one at
+			// random: check ctx before storing a row after the stop.
+			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
 			if err := dst.Put(ctx, r); err != nil {
