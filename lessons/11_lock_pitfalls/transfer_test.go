@@ -155,3 +155,70 @@ func checkBalances(t *testing.T, when string, a *Account, wantA int64, b *Accoun
 	}
 	t.Error(f)
 }
+
+const oneOrder = "AB-BA lock order: the first lock depends on the direction (or on the balances), not on one " +
+	"order for the whole bank. Whenever two such transfers meet, each can hold the lock the other wants " +
+	"next. Pick the first lock by something that never changes and is the same for both directions, such " +
+	"as the lower ID."
+
+// Task 3: every transfer between the same two accounts locks the same one
+// first, whichever way the money goes and whatever the balances.
+//
+// One transfer at a time, so nothing can deadlock here: the test only
+// watches, through afterFirstLock, which account each transfer locks first.
+// The accounts start with equal balances, and the IDs are not in the order
+// the accounts were made.
+func TestTransfer_OneOrder(t *testing.T) {
+	isolate(t, 4, abba, func(t *testing.T) {
+		accounts := []*Account{NewAccount(3, 100), NewAccount(1, 100), NewAccount(2, 100)}
+		lockedFirst := func(from, to *Account) *Account {
+			var first *Account
+			afterFirstLock = func(acc *Account) {
+				if first == nil {
+					first = acc
+				}
+			}
+			defer func() { afterFirstLock = nil }()
+			assert.NoError(t, Transfer(from, to, 10))
+			return first
+		}
+		wins := map[*Account]int{}
+		for i, x := range accounts {
+			for _, y := range accounts[i+1:] {
+				xy, yx := lockedFirst(x, y), lockedFirst(y, x)
+				if xy == nil || yx == nil {
+					t.Error(katatest.Failure{
+						Want:  "each Transfer calls afterFirstLock after its first Lock",
+						Got:   "a transfer never called it",
+						Means: "keep the call to the hook where its doc comment says, or the tests cannot see the lock order",
+						Hint:  4,
+					})
+					return
+				}
+				if xy != yx {
+					t.Error(katatest.Failure{
+						Want: fmt.Sprintf("Transfer(%d→%d) and then Transfer(%d→%d) lock the same account first",
+							x.ID(), y.ID(), y.ID(), x.ID()),
+						Got: fmt.Sprintf("the first locked account %d first, the second locked account %d first",
+							xy.ID(), yx.ID()),
+						Means: oneOrder,
+						Hint:  4,
+					})
+					return
+				}
+				wins[xy]++
+			}
+		}
+		for _, acc := range accounts {
+			if wins[acc] == 2 {
+				return
+			}
+		}
+		t.Error(katatest.Failure{
+			Want:  "one order over all accounts: one of three accounts is locked first in both of its pairs",
+			Got:   "each account is locked first in exactly one pair: the order is a cycle",
+			Means: oneOrder + " An order per pair allows the ring a→b→c→a.",
+			Hint:  4,
+		})
+	})
+}

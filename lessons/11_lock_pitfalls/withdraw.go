@@ -7,6 +7,10 @@ package lockpitfalls
 //
 // Whatever it returns, Withdraw has released the account's lock: the next
 // call on the account, from any goroutine, must not wait for it.
+//
+// Test hook: once Withdraw has found that the balance covers amount, and
+// before it takes the money out, it calls afterFundsCheck (if it is not
+// nil) with the account.
 func (a *Account) Withdraw(amount int64) error {
 	if amount <= 0 {
 		return ErrInvalidAmount
@@ -20,6 +24,9 @@ func (a *Account) Withdraw(amount int64) error {
 	}
 	if a.balance < amount {
 		return ErrInsufficientFunds
+	}
+	if afterFundsCheck != nil {
+		afterFundsCheck(a)
 	}
 	a.balance -= amount
 	a.mu.Unlock()

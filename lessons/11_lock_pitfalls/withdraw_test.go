@@ -1,7 +1,10 @@
 package lockpitfalls
 
 import (
+	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,5 +60,64 @@ func TestWithdraw_ClosedAccountUnlocks(t *testing.T) {
 		})
 		wg.Wait()
 		assert.Equal(t, int64(0), a.Balance())
+	})
+}
+
+const overdrawn = "overdrawn: check-then-act. Withdraw checked the balance in one critical section and took " +
+	"the money out in another. In the gap between them, the other withdrawal checked the same old balance, " +
+	"and both took money the account had only once. A lock protects a decision only if it is held from the " +
+	"check to the change: one Lock, one deferred Unlock, the check and the subtraction in between."
+
+// Task 1: two withdrawals at once never take more than the balance.
+//
+// The hook pauses the first withdrawal after its check and starts a second
+// one, then waits until that second one is either blocked in Lock (the
+// first still holds the lock: right) or has passed its own check (the
+// first let go of the lock between its check and its change: wrong). Both
+// then go on. The interleaving is forced, not hoped for.
+func TestWithdraw_TwoAtOnce(t *testing.T) {
+	isolate(t, 2, missingUnlock, func(t *testing.T) {
+		a := NewAccount(1, 100)
+		var calls atomic.Int32
+		var wg sync.WaitGroup
+		var second error
+		secondChecked := make(chan struct{})
+		afterFundsCheck = func(*Account) {
+			switch calls.Add(1) {
+			case 1:
+				wg.Go(func() { second = a.Withdraw(60) })
+				waitBlocked("(*Account).Withdraw", secondChecked, "sync.Mutex.Lock")
+			case 2:
+				close(secondChecked)
+			}
+		}
+		first := a.Withdraw(60)
+		wg.Wait()
+		afterFundsCheck = nil
+		if calls.Load() == 0 {
+			t.Error(katatest.Failure{
+				Want:  "Withdraw calls afterFundsCheck after it has checked the balance, before it takes the money out",
+				Got:   "a Withdraw(60) from 100 cents never called it",
+				Means: "keep the call to the hook where its doc comment says, or the test cannot force two withdrawals at once",
+				Hint:  2,
+			})
+			return
+		}
+		ok := 0
+		for _, err := range []error{first, second} {
+			if err == nil {
+				ok++
+			} else if !errors.Is(err, ErrInsufficientFunds) {
+				t.Errorf("a Withdraw(60) returned %v; want nil or ErrInsufficientFunds", err)
+			}
+		}
+		if got := a.Balance(); ok != 1 || got != 40 {
+			t.Error(katatest.Failure{
+				Want:  "two Withdraw(60) at once from 100 cents: one succeeds, the other gets ErrInsufficientFunds, 40 cents are left",
+				Got:   fmt.Sprintf("%d of them succeeded, and the balance is %d", ok, got),
+				Means: overdrawn,
+				Hint:  2,
+			})
+		}
 	})
 }

@@ -53,10 +53,17 @@ func (a *Account) ID() int { return a.id }
 
 // Balance returns the current balance in cents. A closed account has a
 // balance of 0.
+//
+// Test hook: after reading the balance and releasing the lock, Balance
+// calls afterBalance (if it is not nil) with the account.
 func (a *Account) Balance() int64 {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.balance
+	balance := a.balance
+	a.mu.Unlock()
+	if afterBalance != nil {
+		afterBalance(a)
+	}
+	return balance
 }
 
 // Deposit adds amount cents to the account. It returns ErrInvalidAmount if
@@ -92,4 +99,14 @@ var (
 	// whileReading is called by Rates.Convert while it holds the read
 	// lock, before it looks up the first rate.
 	whileReading func()
+
+	// afterFundsCheck is called by Withdraw with the account once it has
+	// found that the balance covers the amount, before it takes the money
+	// out.
+	afterFundsCheck func(a *Account)
+
+	// afterBalance is called by Balance with the account after it has read
+	// the balance and released the lock. The tests use it to land a
+	// deposit right after a read of the balance.
+	afterBalance func(a *Account)
 )

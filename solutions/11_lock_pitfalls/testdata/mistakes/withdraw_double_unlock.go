@@ -24,6 +24,9 @@ func (a *Account) Withdraw(amount int64) error {
 		a.mu.Unlock()
 		return ErrInsufficientFunds
 	}
+	if afterFundsCheck != nil {
+		afterFundsCheck(a)
+	}
 	a.balance -= amount
 	return nil
 }
