@@ -2,6 +2,7 @@ package channels
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -194,5 +195,66 @@ func TestEmit_DoneClosedBeforeTheFirstEvent(t *testing.T) {
 		}
 		synctest.Wait()
 		checkStopped(t, out, "although done was closed before Emit was called")
+	})
+}
+
+// Task 2: a consumer that closes done and goes on receiving (it has not
+// noticed yet that it quit) gets nothing more: the channel is closed.
+//
+// When done is closed, Emit is waiting to send "e-2" with nobody receiving,
+// so a correct Emit can only take the done case and return. The test then
+// receives at once. With one P (GOMAXPROCS 1) the test is waiting to
+// receive before Emit's goroutine runs again, so an Emit that leaves only
+// the select (a "break" inside select) and goes on to the next event finds
+// both a receiver and done ready, and select picks the send half of the
+// time: over 98 more events, it sends.
+func TestEmit_NothingArrivesAfterDone(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		events := make([]string, 100)
+		for i := range events {
+			events[i] = fmt.Sprintf("e-%d", i+1)
+		}
+		done := make(chan struct{})
+		quit := sync.OnceFunc(func() { close(done) })
+		var out <-chan string
+		t.Cleanup(func() { quit(); drain(out) })
+		out, ok := startEmit(t, done, events...)
+		if !ok {
+			return
+		}
+		if v, a := receive(out); a != gotValue || v != events[0] {
+			t.Error(katatest.Failure{
+				Want:  fmt.Sprintf("the first event is %q", events[0]),
+				Got:   fmt.Sprintf("%q (closed: %v)", v, a == gotClosed),
+				Means: "Emit must send the events in order before the consumer quits",
+				Hint:  1,
+			})
+			return
+		}
+		synctest.Wait() // Emit waits to send "e-2", and nobody receives
+		quit()
+		got, end := receiveAll(out, len(events))
+		switch {
+		case len(got) == len(events)-1:
+			t.Error(katatest.Failure{
+				Want: "after done is closed, nothing more arrives: the channel is closed",
+				Got:  fmt.Sprintf("all %d remaining events arrived after done was closed", len(got)),
+				Means: "goroutine leak: Emit ignores done, so once the consumer stops receiving its next send " +
+					"waits forever. Wait for the send and for done in one select",
+				Hint: 2,
+			})
+		case len(got) > 0:
+			t.Error(katatest.Failure{
+				Want: "after done is closed, nothing more arrives: the channel is closed",
+				Got:  fmt.Sprintf("%d more event(s) after done was closed, first %q", len(got), got[0]),
+				Means: "Emit went on to the next event after done was closed. A \"break\" inside select leaves " +
+					"only the select, not the for loop: return from the goroutine (its deferred close runs), " +
+					"or break out of the loop with a label",
+				Hint: 2,
+			})
+		case end == gotNone:
+			checkStopped(t, out, "after the consumer took one event, closed done and went on receiving")
+		}
 	})
 }

@@ -2,6 +2,7 @@ package channels
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -227,6 +228,53 @@ func TestGather_NoSources(t *testing.T) {
 				Got:   fmt.Sprintf("%q", got),
 				Means: "Gather returned events no source sent",
 				Hint:  5,
+			})
+		}
+	})
+}
+
+// Task 5: many sources that return at once, around one that sends later.
+//
+// A Gather that counts running sources inside each source's goroutine and
+// lets "the last one out" close sees the count reach zero as soon as one
+// quiet source has started and returned before the others have started. On
+// one P (GOMAXPROCS 1) the goroutines run one at a time, and the first to
+// run is one of the quiet ones (the last started, or the first), so that
+// close comes before the slow source has even counted itself.
+func TestGather_QuietSourcesAroundASlowOne(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		f := newFeed(t)
+		var sources []Source
+		for range 20 {
+			sources = append(sources, f.quiet(0))
+		}
+		sources = append(sources, f.source("S", 10*ms)) // S-1 at 10ms
+		for range 20 {
+			sources = append(sources, f.quiet(0))
+		}
+		got, took, ok := gather(t, f, sources...)
+		if !ok {
+			return
+		}
+		if len(got) == 0 && took == 0 {
+			t.Error(katatest.Failure{
+				Want:  "[\"S-1\"], and Gather returns at 10ms, when the slow source returns",
+				Got:   "no events, at once",
+				Means: "Gather must run every source in a goroutine of its own and receive what they send",
+				Hint:  5,
+			})
+			return
+		}
+		if d := firstDifference([]string{"S-1"}, got); d != "" || took != 10*ms {
+			t.Error(katatest.Failure{
+				Want: "[\"S-1\"], and Gather returns at 10ms, when the slow source returns",
+				Got:  fmt.Sprintf("%q at %v", got, took),
+				Means: "the channel was closed before every source was done. A count of running sources kept " +
+					"by the sources' goroutines themselves (\"the last one out closes\") reaches zero whenever " +
+					"the sources that have started so far are done, before the others have started: count " +
+					"them all before starting any (sync.WaitGroup: Add before go, or wg.Go)",
+				Hint: 5,
 			})
 		}
 	})
