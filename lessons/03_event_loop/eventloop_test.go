@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,19 @@ func leftovers() string {
 		dump = trimmed
 	}
 	return strings.TrimRight(dump, "\n")
+}
+
+// goroutinesCreated returns how many goroutines the program has started so
+// far, and false if the Go runtime does not count them (before Go 1.26).
+// A timer made by time.AfterFunc starts a goroutine when it fires, so the
+// count shows that a timer fired even if what it did left no trace.
+func goroutinesCreated() (uint64, bool) {
+	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0, false
+	}
+	return s[0].Value.Uint64(), true
 }
 
 // An entry is one callback run: its name, when it ran (fake time since the
@@ -653,13 +667,25 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 		l := New()
 		loop := loopGoroutine(t, l)
 
-		// The loop is busy; three more callbacks wait in the queue.
+		// The loop is busy; many more callbacks wait in the queue. So many
+		// that a loop which selects at random between "run the next callback"
+		// and "Stop was called" drops one of them on every run: it keeps all
+		// of them only with probability 2^-queued.
+		const queued = 100
 		j := newJournal()
 		gate := make(chan struct{})
 		post(t, l, func() { <-gate; j.add("busy") })
 		synctest.Wait()
+		want := []string{"busy"}
+		for i := range queued {
+			want = append(want, fmt.Sprintf("queued %d", i+1))
+		}
 		posted := callAsync(func() error {
-			return errors.Join(l.Post(j.cb("a")), l.Post(j.cb("b")), l.Post(j.cb("c")))
+			var errs []error
+			for _, name := range want[1:] {
+				errs = append(errs, l.Post(j.cb(name)))
+			}
+			return errors.Join(errs...)
 		})
 		synctest.Wait()
 		select {
@@ -683,7 +709,7 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 		case <-stopped:
 			t.Error(katatest.Failure{
 				Want:  "Stop waits while a callback is still running",
-				Got:   "Stop returned while a callback was still running and three more were queued",
+				Got:   fmt.Sprintf("Stop returned while a callback was still running and %d more were queued", queued),
 				Means: "Stop returned while the loop goroutine was still working: Stop must wait until the loop goroutine has returned",
 				Hint:  4,
 			})
@@ -701,8 +727,10 @@ func TestStop_FinishesQueuedCallbacksFirst(t *testing.T) {
 			})
 		}
 		synctest.Wait()
-		if checkNames(t, j, []string{"busy", "a", "b", "c"},
-			"callbacks queued before Stop must run before Stop returns: Post returned nil for them, so they were accepted", 4) {
+		if checkNames(t, j, want,
+			"callbacks queued before Stop must run before Stop returns: Post returned nil for them, so they were accepted "+
+				"(a loop that selects between the queue and a quit channel may pick quit while callbacks wait: "+
+				"Stop dropped queued callbacks)", 4) {
 			checkOnLoop(t, j, loop, "queued callback", 4)
 		}
 	})
@@ -736,7 +764,21 @@ func TestStop_CancelsPendingTimers(t *testing.T) {
 				Hint:  4,
 			})
 		}
+		// A timer that Stop did not cancel still fires later, on a goroutine
+		// of its own, even if its callback is then refused. Nothing else in
+		// the program is due to start a goroutine while fake time jumps.
+		runtime.GC() // start the GC workers now, not during the jump
+		before, counted := goroutinesCreated()
 		katatest.Advance(2 * time.Hour)
+		if after, _ := goroutinesCreated(); counted && after != before {
+			t.Error(katatest.Failure{
+				Want: "nothing of the loop is left scheduled after Stop: no timer fires later",
+				Got:  fmt.Sprintf("%d goroutine(s) started as fake time passed the timers' deadlines, after Stop", after-before),
+				Means: "pending timers must be cancelled by Stop (Timer.Stop): a timer left running fires anyway, " +
+					"and keeps the loop and its callback in memory until it does, even if its Post is then refused",
+				Hint: 4,
+			})
+		}
 		if len(j.list()) > 0 {
 			t.Error(katatest.Failure{
 				Want:  "no callback runs after Stop: the pending timers are cancelled",
