@@ -54,6 +54,49 @@ func TestAll_RunsFetchesAtTheSameTime(t *testing.T) {
 	})
 }
 
+// Task 1: every fetch starts at once, however many there are. A pool of a
+// few workers (4, or GOMAXPROCS as if fetches were CPU work) passes with 3
+// fetches but not with 200: the fetches wait, they do not compute.
+func TestAll_StartsEveryFetchAtOnce(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
+		var finished atomic.Int32
+		const n = 200
+		const each = 10 * time.Millisecond
+		fetches := make([]Fetch, n)
+		for i := range fetches {
+			fetches[i] = slowFetch(fmt.Sprint("item ", i), each, &finished)
+		}
+		took := katatest.Elapsed(func() { All(fetches) })
+
+		switch {
+		case took == each:
+		case took == n*each:
+			t.Error(katatest.Failure{
+				Want:  "200 fetches of 10ms take 10ms in all",
+				Got:   took.String() + ", the sum of 200 x 10ms",
+				Means: "the fetches ran one after another: each waited for the one before it",
+				Hint:  1,
+			})
+		case took > each:
+			t.Error(katatest.Failure{
+				Want: "200 fetches of 10ms take 10ms in all",
+				Got: fmt.Sprintf("%v: %d rounds of 10ms, as if at most %d fetches ran at a time",
+					took, took/each, (n+int(took/each)-1)/int(took/each)),
+				Means: "a bounded pool of workers: All must start every fetch at once. A fetch waits for the network, " +
+					"it does not use a CPU, so limiting them to a few workers (or to GOMAXPROCS) only makes the page slower",
+				Hint: 1,
+			})
+		default:
+			t.Error(katatest.Failure{
+				Want:  "200 fetches of 10ms take 10ms in all",
+				Got:   took.String(),
+				Means: "All did not wait for the fetches to run side by side and finish",
+				Hint:  1,
+			})
+		}
+	})
+}
+
 // Task 1: wait for every fetch.
 func TestAll_WaitsForEveryFetch(t *testing.T) {
 	katatest.Bubble(t, 2, func(t *testing.T) {

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -579,4 +583,151 @@ func TestStats_ReadsWhileShoppersBuy(t *testing.T) {
 		want[id] = 1
 	}
 	requireViews(t, shop, want)
+}
+
+// unlockBetweenWrites finds, in the Go files of dir that are not tests,
+// every function that writes the view counts (.views) and the recent views
+// (.recent) with an Unlock or RUnlock call between the two writes: the
+// update is split into two critical sections. Calls of the package's own
+// functions and methods count as their bodies, so two helpers that each lock
+// are seen too. A deferred Unlock counts where its function returns. This
+// is a source check, as go vet's are: no test can stop a goroutine between
+// its Unlock and its next Lock, because the code calls nothing there that a
+// test controls.
+func unlockBetweenWrites(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	// field reports whether e is x.name, or an element of it.
+	field := func(e ast.Expr, name string) bool {
+		for {
+			switch x := e.(type) {
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.ParenExpr:
+				e = x.X
+			case *ast.SelectorExpr:
+				return x.Sel.Name == name
+			default:
+				return false
+			}
+		}
+	}
+	type event struct {
+		what string // "views", "recent" or "unlock"
+		pos  token.Pos
+	}
+	fset := token.NewFileSet()
+	funcs := map[string]*ast.FuncDecl{} // by name; methods and functions alike
+	var order []*ast.FuncDecl
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, decl := range f.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body != nil {
+				funcs[fn.Name.Name] = fn
+				order = append(order, fn)
+			}
+		}
+	}
+	// walk appends the events of body to events, in source order, going
+	// into calls of the package's own functions (once per call chain), with
+	// the deferred unlocks of body last.
+	var walk func(body ast.Node, inside map[string]bool, events *[]event)
+	walk = func(body ast.Node, inside map[string]bool, events *[]event) {
+		write := func(e ast.Expr) {
+			for _, name := range []string{"views", "recent"} {
+				if field(e, name) {
+					*events = append(*events, event{name, e.Pos()})
+				}
+			}
+		}
+		var deferred []event // deferred unlocks run when body returns
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.DeferStmt:
+				if sel, ok := n.Call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Unlock" || sel.Sel.Name == "RUnlock") {
+					deferred = append(deferred, event{"unlock", n.Pos()})
+				}
+				return false
+			case *ast.IncDecStmt:
+				write(n.X)
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					write(lhs)
+				}
+			case *ast.CallExpr:
+				var name string
+				switch fun := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					name = fun.Sel.Name
+				case *ast.Ident:
+					name = fun.Name
+				}
+				if name == "Unlock" || name == "RUnlock" {
+					*events = append(*events, event{"unlock", n.Pos()})
+					return true
+				}
+				if callee, ok := funcs[name]; ok && !inside[name] {
+					for _, arg := range n.Args {
+						walk(arg, inside, events)
+					}
+					inside[name] = true
+					walk(callee.Body, inside, events)
+					delete(inside, name)
+					return false
+				}
+			}
+			return true
+		})
+		for i := len(deferred) - 1; i >= 0; i-- {
+			*events = append(*events, deferred[i])
+		}
+	}
+	var places []string
+	for _, fn := range order {
+		var events []event
+		walk(fn.Body, map[string]bool{fn.Name.Name: true}, &events)
+		// A write of one field, then an unlock, then a write of the other.
+		var last, unlockedAt *event
+		for i := range events {
+			ev := &events[i]
+			switch {
+			case ev.what == "unlock":
+				if last != nil {
+					unlockedAt = ev
+				}
+				continue
+			case last != nil && ev.what != last.what && unlockedAt != nil:
+				places = append(places, fmt.Sprintf("%s: %s written at line %d, Unlock at line %d, %s written at line %d",
+					fn.Name.Name, last.what, fset.Position(last.pos).Line, fset.Position(unlockedAt.pos).Line,
+					ev.what, fset.Position(ev.pos).Line))
+			}
+			last, unlockedAt = ev, nil
+		}
+	}
+	return places, nil
+}
+
+// Task 2: one view is one update of the state, in one critical section.
+func TestProduct_RecordsAViewInOneCriticalSection(t *testing.T) {
+	katatest.Watchdog(t, 4)
+	places, err := unlockBetweenWrites(".")
+	require.NoError(t, err)
+	if len(places) > 0 {
+		t.Error(katatest.Failure{
+			Want: "the view count and the recent view of one request are written in one critical section",
+			Got:  "s.mu is unlocked between the two writes, in " + places[0],
+			Means: "two critical sections: a GET /stats that takes the lock between them sees the count without " +
+				"its recent view, a torn snapshot that breaks len(Recent) == min(total views, RecentLimit). " +
+				"Each section is safe alone; the pair is not. Do both writes under one Lock",
+			Hint: 4,
+		})
+	}
 }
