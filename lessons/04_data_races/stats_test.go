@@ -2,7 +2,13 @@ package dataraces
 
 import (
 	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -173,4 +179,111 @@ func TestStats_SnapshotWhileRecording(t *testing.T) {
 			})
 		}
 	})
+}
+
+const newPageRace = "data race on the stats map while many goroutines record a page that is new."
+
+// Task 2: many goroutines record the same new page at once.
+//
+// To make the first views of a page meet, the test holds every lock that
+// Stats has (any sync.Mutex or sync.RWMutex field) while the goroutines
+// call Record, waits until each of them is blocked on one, and then lets
+// them all go at once. Code that looks the page up under RLock and adds it
+// under Lock (check-then-act in two critical sections) then lets every
+// goroutine see "no counter yet" before any of them creates one.
+func TestStats_ConcurrentFirstRecords(t *testing.T) {
+	isolate(t, 3, newPageRace, func(t *testing.T) {
+		const goroutines, rounds = 8, 4
+		s := NewStats()
+		for round := range rounds {
+			page := fmt.Sprintf("/new/%d", round)
+			release := holdLocks(s)
+			var done atomic.Int64
+			var wg sync.WaitGroup
+			start := katatest.NewBarrier(goroutines)
+			for range goroutines {
+				wg.Go(func() {
+					defer done.Add(1)
+					start.Wait()
+					s.Record(page)
+				})
+			}
+			waitBlockedInRecord(goroutines, &done)
+			release()
+			wg.Wait()
+			if got := s.Get(page); got != goroutines {
+				f := katatest.Failure{
+					Want: fmt.Sprintf("Get(%q) is %d after %d goroutines each recorded it once, when it was new", page, goroutines, goroutines),
+					Got:  fmt.Sprint(got),
+					Hint: 3,
+				}
+				if got < goroutines {
+					f.Means = "lost update on a new page: check-then-act in two critical sections. Record looked the page up " +
+						"under one lock (say RLock) and created its count under another (Lock); in between, the other " +
+						"goroutines also saw no count, and each created its own, replacing the others' views. " +
+						"Look up and create under one Lock"
+				} else {
+					f.Means = "more views than were recorded: something counted twice"
+				}
+				t.Error(f)
+				return
+			}
+		}
+	})
+}
+
+// holdLocks locks every sync.Mutex and sync.RWMutex field of s (for
+// writing) and returns the function that unlocks them all.
+func holdLocks(s *Stats) (release func()) {
+	v := reflect.ValueOf(s).Elem()
+	var unlocks []func()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				continue
+			}
+			f = f.Elem()
+		}
+		if !f.CanAddr() {
+			continue
+		}
+		switch p := f.Addr().UnsafePointer(); f.Type() {
+		case reflect.TypeFor[sync.Mutex]():
+			mu := (*sync.Mutex)(p)
+			mu.Lock()
+			unlocks = append(unlocks, mu.Unlock)
+		case reflect.TypeFor[sync.RWMutex]():
+			mu := (*sync.RWMutex)(p)
+			mu.Lock()
+			unlocks = append(unlocks, mu.Unlock)
+		}
+	}
+	return func() {
+		for _, u := range unlocks {
+			u()
+		}
+	}
+}
+
+// waitBlockedInRecord waits until each of n goroutines has either returned
+// (done counts them) or is blocked on a lock inside Stats.Record.
+func waitBlockedInRecord(n int, done *atomic.Int64) {
+	buf := make([]byte, 1<<20)
+	for {
+		d := done.Load()
+		buf = buf[:runtime.Stack(buf[:cap(buf)], true)]
+		blocked := 0
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			header, _, _ := strings.Cut(g, "\n")
+			if strings.Contains(g, "Stats).Record(") && (strings.Contains(header, "[sync.Mutex.Lock") ||
+				strings.Contains(header, "[sync.RWMutex.RLock") || strings.Contains(header, "[sync.RWMutex.Lock")) {
+				blocked++
+			}
+		}
+		if int64(blocked)+d >= int64(n) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

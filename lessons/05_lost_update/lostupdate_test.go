@@ -24,6 +24,7 @@ type fakeStore struct {
 	afterRead   func() // if set, runs at the end of Get, after the read
 	beforeWrite func() // if set, runs at the start of Put and CompareAndSet
 	afterAdd    func() // if set, runs at the end of Add, after the update
+	afterWrite  func() // if set, runs at the end of a Put or a successful CompareAndSet
 
 	mu       sync.Mutex // protects values, versions, calls and log
 	values   map[string]int
@@ -61,11 +62,14 @@ func (s *fakeStore) Put(key string, value int) {
 		s.beforeWrite()
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls["Put"]++
 	s.values[key] = value
 	s.versions[key]++
 	s.log = append(s.log, fmt.Sprintf("Put %d", value))
+	s.mu.Unlock()
+	if s.afterWrite != nil {
+		s.afterWrite()
+	}
 }
 
 func (s *fakeStore) Add(key string, delta int) int {
@@ -87,16 +91,20 @@ func (s *fakeStore) CompareAndSet(key string, version int64, value int) bool {
 		s.beforeWrite()
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls["CompareAndSet"]++
 	if s.versions[key] != version {
 		s.calls["CompareAndSet failed"]++
 		s.log = append(s.log, fmt.Sprintf("CompareAndSet %d if version %d → false (version is %d)", value, version, s.versions[key]))
+		s.mu.Unlock()
 		return false
 	}
 	s.values[key] = value
 	s.versions[key]++
 	s.log = append(s.log, fmt.Sprintf("CompareAndSet %d if version %d → true", value, version))
+	s.mu.Unlock()
+	if s.afterWrite != nil {
+		s.afterWrite()
+	}
 	return true
 }
 
@@ -324,6 +332,10 @@ func TestIncrementOptimistic_TwoIncrementsFrom10Make12(t *testing.T) {
 	store := newStore()
 	store.set("views", 10)
 	holdWrites(store) // both read version 1 before either writes: one must lose
+	// The winner waits after its write until the loser has written too, so
+	// that a value read back after CompareAndSet is always the loser's.
+	wrote := katatest.NewBarrier(2)
+	store.afterWrite = func() { wrote.Wait() }
 
 	var got [2]int
 	var errs [2]error
@@ -363,6 +375,9 @@ func TestIncrementOptimistic_TwoIncrementsFrom10Make12(t *testing.T) {
 			"and IncrementOptimistic returned nil anyway, so its caller believes it counted. Read again and try again")
 	case final != 12:
 		report("lost update: after a conflict, compute the new value from a fresh read, not from the first one")
+	case got[0] == got[1] && gets > cas:
+		report(fmt.Sprintf("both returned %d: the value was read back after CompareAndSet, when the other increment had written too. "+
+			"Return the value your successful CompareAndSet wrote (n+1), not a later read", got[0]))
 	case min(got[0], got[1]) != 11 || max(got[0], got[1]) != 12:
 		report("IncrementOptimistic must return the value its successful CompareAndSet wrote")
 	case failed == 0:
