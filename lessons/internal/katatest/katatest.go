@@ -14,7 +14,7 @@
 //		})
 //	}
 //
-// The kit has four parts: leak checks (Main, NoLeaks), a real-time watchdog
+// The kit has four parts: a leak check (Main), a real-time watchdog
 // that turns a deadlock or a hang into a failing test with the stuck
 // goroutines' stacks (Watchdog), fake-time helpers for testing/synctest
 // bubbles (Elapsed, Advance), a barrier that forces an interleaving
@@ -55,28 +55,6 @@ func Main(m *testing.M) {
 // tests. The course tool looks for it, and for goleak's own "found unexpected
 // goroutines", to tell a leak from an ordinary failure.
 const LeakMarker = "goroutine leak:"
-
-// NoLeaks checks, when t ends, that every goroutine started during t has
-// returned, and names hint if one has not. goleak waits a little for
-// goroutines that are on their way out, so a goroutine that exits promptly
-// after its work is not a leak.
-//
-// NoLeaks must not be used in a test that calls t.Parallel, because it would
-// see the goroutines of the tests running beside it.
-func NoLeaks(t testing.TB, hint int) {
-	t.Helper()
-	before := goleak.IgnoreCurrent()
-	t.Cleanup(func() {
-		if err := goleak.Find(before); err != nil {
-			t.Error(Failure{
-				Want:  "every goroutine started by the code under test has returned when the test ends",
-				Got:   err.Error(),
-				Means: "goroutine leak: a goroutine is still blocked or running after the work it was started for is over",
-				Hint:  hint,
-			})
-		}
-	})
-}
 
 // Failure is the one shape of a lesson's failure message: what the test
 // expected, what happened, what that means, and which hint to read.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokatas/concurrency/tools/internal/atomicfile"
 	"github.com/gokatas/concurrency/tools/internal/pristine"
+	"github.com/gokatas/concurrency/tools/internal/progress"
 )
 
 // SavedDir is where reset keeps the learner's files, below the repository
@@ -89,7 +90,7 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 	}
 	if rec, ok := c.progress.Lessons[l.Dir]; ok && !*testsOnly {
 		hints := rec.HintsShown
-		*rec = progressAfterReset(hints)
+		*rec = progress.Lesson{HintsShown: hints} // not started again; the hints seen stay seen
 	}
 	if err := c.progress.Save(c.Root); err != nil {
 		env.notice("could not save progress: " + err.Error())

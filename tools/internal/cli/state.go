@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/gokatas/concurrency/tools/internal/catalog"
 	"github.com/gokatas/concurrency/tools/internal/pristine"
@@ -51,7 +53,7 @@ func loadCourse(env *Env) (*course, error) {
 }
 
 func (e *Env) notice(msg string) {
-	e.printf(e.Stderr, "note: %s\n", msg)
+	fmt.Fprintf(e.Stderr, "note: %s\n", msg)
 }
 
 // state says where the learner is with lesson l. A lesson whose starter
@@ -95,7 +97,7 @@ func (c *course) changedTests(l *catalog.Lesson) []string {
 	}
 	var out []string
 	for name, st := range cmp {
-		if filepath.Ext(name) == ".go" && len(name) > 8 && name[len(name)-8:] == "_test.go" && st != pristine.Same {
+		if strings.HasSuffix(name, "_test.go") && st != pristine.Same {
 			out = append(out, name+" ("+st.String()+")")
 		}
 	}
@@ -130,12 +132,6 @@ func (c *course) next() *catalog.Lesson {
 		}
 	}
 	return nil
-}
-
-// progressAfterReset is a lesson's record after reset: back to not started,
-// but the hints already seen stay seen.
-func progressAfterReset(hintsShown int) progress.Lesson {
-	return progress.Lesson{HintsShown: hintsShown}
 }
 
 // oneLesson loads the course and resolves the command's single lesson

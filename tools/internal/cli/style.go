@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"os"
 )
@@ -34,10 +33,6 @@ func paint(w io.Writer, colour, s string) string {
 		return s
 	}
 	return "\x1b[" + colour + "m" + s + "\x1b[0m"
-}
-
-func (e *Env) printf(w io.Writer, format string, args ...any) {
-	fmt.Fprintf(w, format, args...)
 }
 
 func stateColour(state string) string {

@@ -308,16 +308,6 @@ func Probe(ctx context.Context) (Toolchain, error) {
 	return tc, nil
 }
 
-// RaceSupport reports whether -race can work on this machine and, if not,
-// why.
-func RaceSupport(ctx context.Context) (ok bool, reason string) {
-	tc, err := Probe(ctx)
-	if err != nil {
-		return false, err.Error()
-	}
-	return tc.Race, tc.NoRaceWhy
-}
-
 // FindTest2JSON returns the path of the test2json program, which Go 1.24 and
 // later build on first use and keep in the build cache. Asking the go command
 // costs a fraction of a second, so the answer is remembered in cacheFile,

@@ -117,9 +117,10 @@ func TestProbeFindsTest2JSON(t *testing.T) {
 	assert.Equal(t, "pass", res.Report.Packages["fixtures/pass"].Tests["TestOne"].Action)
 }
 
-func TestRaceSupport(t *testing.T) {
-	ok, reason := RaceSupport(context.Background())
-	if !ok {
-		assert.NotEmpty(t, reason, "when -race cannot work, the reason is given")
+func TestProbeExplainsNoRace(t *testing.T) {
+	tc, err := Probe(context.Background())
+	require.NoError(t, err)
+	if !tc.Race {
+		assert.NotEmpty(t, tc.NoRaceWhy, "when -race cannot work, the reason is given")
 	}
 }
