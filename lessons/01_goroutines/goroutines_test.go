@@ -56,44 +56,81 @@ func TestAll_RunsFetchesAtTheSameTime(t *testing.T) {
 
 // Task 1: every fetch starts at once, however many there are. A pool of a
 // few workers (4, or GOMAXPROCS as if fetches were CPU work) passes with 3
-// fetches but not with 200: the fetches wait, they do not compute.
+// fetches but not with 200, and a semaphore of a few hundred passes with 200
+// but not with 5,000: the fetches wait, they do not compute. Fake time makes
+// 5,000 fetches free.
 func TestAll_StartsEveryFetchAtOnce(t *testing.T) {
-	katatest.Bubble(t, 1, func(t *testing.T) {
-		var finished atomic.Int32
-		const n = 200
-		const each = 10 * time.Millisecond
-		fetches := make([]Fetch, n)
-		for i := range fetches {
-			fetches[i] = slowFetch(fmt.Sprint("item ", i), each, &finished)
-		}
-		took := katatest.Elapsed(func() { All(fetches) })
+	for _, n := range []int{200, 5000} {
+		katatest.Bubble(t, 1, func(t *testing.T) {
+			var finished atomic.Int32
+			const each = 10 * time.Millisecond
+			fetches := make([]Fetch, n)
+			for i := range fetches {
+				fetches[i] = slowFetch(fmt.Sprint("item ", i), each, &finished)
+			}
+			took := katatest.Elapsed(func() { All(fetches) })
+			want := fmt.Sprintf("%d fetches of 10ms take 10ms in all", n)
 
-		switch {
-		case took == each:
-		case took == n*each:
-			t.Error(katatest.Failure{
-				Want:  "200 fetches of 10ms take 10ms in all",
-				Got:   took.String() + ", the sum of 200 x 10ms",
-				Means: "the fetches ran one after another: each waited for the one before it",
-				Hint:  1,
-			})
-		case took > each:
-			t.Error(katatest.Failure{
-				Want: "200 fetches of 10ms take 10ms in all",
-				Got: fmt.Sprintf("%v: %d rounds of 10ms, as if at most %d fetches ran at a time",
-					took, took/each, (n+int(took/each)-1)/int(took/each)),
-				Means: "a bounded pool of workers: All must start every fetch at once. A fetch waits for the network, " +
-					"it does not use a CPU, so limiting them to a few workers (or to GOMAXPROCS) only makes the page slower",
-				Hint: 1,
-			})
-		default:
-			t.Error(katatest.Failure{
-				Want:  "200 fetches of 10ms take 10ms in all",
-				Got:   took.String(),
-				Means: "All did not wait for the fetches to run side by side and finish",
-				Hint:  1,
+			switch rounds := int(took / each); {
+			case took == each:
+			case took == time.Duration(n)*each:
+				t.Error(katatest.Failure{
+					Want:  want,
+					Got:   fmt.Sprintf("%v, the sum of %d x 10ms", took, n),
+					Means: "the fetches ran one after another: each waited for the one before it",
+					Hint:  1,
+				})
+			case took > each && took%each == 0:
+				t.Error(katatest.Failure{
+					Want: want,
+					Got: fmt.Sprintf("%v: %s of 10ms, as if at most %s ran at a time",
+						took, katatest.Count(rounds, "round"), katatest.Count((n+rounds-1)/rounds, "fetch/fetches")),
+					Means: "a bounded pool of workers: All must start every fetch at once. A fetch waits for the network, " +
+						"it does not use a CPU, so limiting them to a few workers, to GOMAXPROCS or to a semaphore of any size " +
+						"only makes the page slower",
+					Hint: 1,
+				})
+			default:
+				t.Error(katatest.Failure{
+					Want:  want,
+					Got:   took.String(),
+					Means: "All did not wait for the fetches to run side by side and finish",
+					Hint:  1,
+				})
+			}
+		})
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// Task 1: a fetch that takes very long is waited for, however long it takes:
+// All has no time limit of its own.
+func TestAll_WaitsForVeryLongFetches(t *testing.T) {
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		var finished atomic.Int32
+		fetches := []Fetch{
+			slowFetch("profile", 10*time.Millisecond, &finished),
+			slowFetch("report", time.Minute, &finished),
+			slowFetch("archive", 10*time.Minute, &finished),
+		}
+		var got []string
+		took := katatest.Elapsed(func() { got = All(fetches) })
+		if n := finished.Load(); took != 10*time.Minute || n != 3 {
+			means := "All returned before every fetch finished: a give-up time, however long, drops the results of slower fetches"
+			if took < 10*time.Millisecond {
+				means = "All returned before any fetch had finished: it must start them and wait for every one"
+			}
+			t.Fatal(katatest.Failure{
+				Want:  "All returns after 10m, when its slowest fetch (10m) has returned",
+				Got:   fmt.Sprintf("it returned after %v, with %d of 3 fetches finished", took, n),
+				Means: means,
+				Hint:  2,
 			})
 		}
+		assert.Equal(t, []string{"profile", "report", "archive"}, got,
+			katatest.Means("result i must be what fetches[i] returned", 3))
 	})
 }
 
@@ -105,14 +142,26 @@ func TestAll_WaitsForEveryFetch(t *testing.T) {
 		for i := range fetches {
 			fetches[i] = slowFetch(fmt.Sprint("page ", i), time.Duration(i+1)*time.Millisecond, &finished)
 		}
-		All(fetches)
+		got := All(fetches)
 		if n := finished.Load(); n != int32(len(fetches)) {
-			t.Error(katatest.Failure{
+			t.Fatal(katatest.Failure{
 				Want:  "all 10 fetches have finished when All returns",
 				Got:   fmt.Sprintf("%d of 10 had finished", n),
 				Means: "All returned before every fetch finished: the caller would read results that are not there yet",
 				Hint:  2,
 			})
+		}
+		// Every fetch has returned; its result must be in place too.
+		for i, r := range got {
+			if want := fmt.Sprint("page ", i); r != want {
+				t.Fatal(katatest.Failure{
+					Want: fmt.Sprintf("result %d is %q when All returns", i, want),
+					Got:  fmt.Sprintf("%q", r),
+					Means: "a result stored after All returned: the goroutine said it was done (Done, or a send to a collector) " +
+						"before the result was stored, or All did not wait for the goroutine that stores it",
+					Hint: 2,
+				})
+			}
 		}
 	})
 }
@@ -168,6 +217,9 @@ func TestAll_NoFetches(t *testing.T) {
 	got := All(nil)
 	assert.NotNil(t, got, katatest.Means("All(nil) returns an empty slice, not nil", 3))
 	assert.Empty(t, got)
+	got = All([]Fetch{})
+	assert.NotNil(t, got, katatest.Means("All([]Fetch{}) returns an empty slice, not nil", 3))
+	assert.Empty(t, got)
 }
 
 // Task 1: count a goroutine before starting it.
@@ -177,10 +229,11 @@ func TestAll_AddsBeforeStarting(t *testing.T) {
 	require.NoError(t, err)
 	if len(places) > 0 {
 		t.Error(katatest.Failure{
-			Want:  "wg.Add is called before the go statement, or wg.Go starts and counts the goroutine",
-			Got:   fmt.Sprintf("wg.Add inside the goroutine at %v", places),
-			Means: "wg.Add inside the goroutine: Wait can run before the goroutine does, see a zero counter, and return early. (go vet reports this too.)",
-			Hint:  4,
+			Want: "wg.Add is called before the go statement, or wg.Go starts and counts the goroutine",
+			Got:  fmt.Sprintf("wg.Add inside the goroutine at %v", places),
+			Means: "wg.Add inside the goroutine: Wait can run before the goroutine does, see a zero counter, and return early. " +
+				"A goroutine started as go f(...) counts as one too, and so does wg.Go called from inside it. (go vet reports the plainest form.)",
+			Hint: 4,
 		})
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -594,7 +596,15 @@ func TestStats_ReadsWhileShoppersBuy(t *testing.T) {
 // is a source check, as go vet's are: no test can stop a goroutine between
 // its Unlock and its next Lock, because the code calls nothing there that a
 // test controls.
-func unlockBetweenWrites(dir string) ([]string, error) {
+func unlockBetweenWrites(dir string) ([]string, error) { return unlockBetween(dir, false) }
+
+// unlockBetweenAccesses is unlockBetweenWrites for reads as well as writes:
+// a function that reads (or writes) .views and .recent with an Unlock between
+// the two takes its look at the state in two critical sections, at two
+// instants, as a /stats built from two getters that each lock does.
+func unlockBetweenAccesses(dir string) ([]string, error) { return unlockBetween(dir, true) }
+
+func unlockBetween(dir string, reads bool) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return nil, err
@@ -651,16 +661,24 @@ func unlockBetweenWrites(dir string) ([]string, error) {
 		var deferred []event // deferred unlocks run when body returns
 		ast.Inspect(body, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if reads {
+					write(n)
+				}
 			case *ast.DeferStmt:
 				if sel, ok := n.Call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Unlock" || sel.Sel.Name == "RUnlock") {
 					deferred = append(deferred, event{"unlock", n.Pos()})
 				}
 				return false
 			case *ast.IncDecStmt:
-				write(n.X)
+				if !reads {
+					write(n.X)
+				}
 			case *ast.AssignStmt:
 				for _, lhs := range n.Lhs {
-					write(lhs)
+					if !reads {
+						write(lhs)
+					}
 				}
 			case *ast.CallExpr:
 				var name string
@@ -694,22 +712,31 @@ func unlockBetweenWrites(dir string) ([]string, error) {
 	for _, fn := range order {
 		var events []event
 		walk(fn.Body, map[string]bool{fn.Name.Name: true}, &events)
-		// A write of one field, then an unlock, then a write of the other.
-		var last, unlockedAt *event
+		// A write of one field, then an unlock, then a write of the other,
+		// however many writes of either come before or after the unlock
+		// (views++, trim recent, Unlock, Lock, append to recent is split too).
+		seen := map[string]*event{}          // the latest write of each field
+		unlockedSince := map[string]*event{} // an unlock after that write
 		for i := range events {
 			ev := &events[i]
-			switch {
-			case ev.what == "unlock":
-				if last != nil {
-					unlockedAt = ev
+			if ev.what == "unlock" {
+				for name := range seen {
+					if unlockedSince[name] == nil {
+						unlockedSince[name] = ev
+					}
 				}
 				continue
-			case last != nil && ev.what != last.what && unlockedAt != nil:
-				places = append(places, fmt.Sprintf("%s: %s written at line %d, Unlock at line %d, %s written at line %d",
-					fn.Name.Name, last.what, fset.Position(last.pos).Line, fset.Position(unlockedAt.pos).Line,
-					ev.what, fset.Position(ev.pos).Line))
 			}
-			last, unlockedAt = ev, nil
+			for _, other := range []string{"views", "recent"} {
+				if other == ev.what || seen[other] == nil || unlockedSince[other] == nil {
+					continue
+				}
+				places = append(places, fmt.Sprintf("%s: %s written at line %d, Unlock at line %d, %s written at line %d",
+					fn.Name.Name, other, fset.Position(seen[other].pos).Line, fset.Position(unlockedSince[other].pos).Line,
+					ev.what, fset.Position(ev.pos).Line))
+				unlockedSince[other] = nil // one report per split
+			}
+			seen[ev.what], unlockedSince[ev.what] = ev, nil
 		}
 	}
 	return places, nil
@@ -727,6 +754,200 @@ func TestProduct_RecordsAViewInOneCriticalSection(t *testing.T) {
 			Means: "two critical sections: a GET /stats that takes the lock between them sees the count without " +
 				"its recent view, a torn snapshot that breaks len(Recent) == min(total views, RecentLimit). " +
 				"Each section is safe alone; the pair is not. Do both writes under one Lock",
+			Hint: 4,
+		})
+	}
+}
+
+// Task 2: a /stats snapshot is taken in one critical section.
+func TestStats_SnapshotInOneCriticalSection(t *testing.T) {
+	katatest.Watchdog(t, 4)
+	writes, err := unlockBetweenWrites(".")
+	require.NoError(t, err)
+	all, err := unlockBetweenAccesses(".")
+	require.NoError(t, err)
+	split := map[string]bool{} // functions whose writes are split already
+	for _, place := range writes {
+		fn, _, _ := strings.Cut(place, ":")
+		split[fn] = true
+	}
+	for _, place := range all {
+		if fn, _, _ := strings.Cut(place, ":"); split[fn] {
+			continue // TestProduct_RecordsAViewInOneCriticalSection names it
+		}
+		t.Error(katatest.Failure{
+			Want: "GET /stats copies views and recent in one critical section, so the snapshot is from one instant",
+			Got:  "s.mu is unlocked between the two reads, in " + place,
+			Means: "a snapshot taken at two instants is torn: a view recorded between the two copies is in one and not " +
+				"the other, and len(Recent) == min(total views, RecentLimit) breaks. Two getters that each lock do this. " +
+				"Copy both under one Lock",
+			Hint: 4,
+		})
+		return
+	}
+}
+
+// Task 2: /stats before any view.
+func TestStats_BeforeAnyView(t *testing.T) {
+	katatest.Watchdog(t, 4)
+	rec := get(NewShop(&fakeCatalog{}), "/stats")
+	require.Equal(t, http.StatusOK, rec.Code, katatest.Means("GET /stats answers 200", 4))
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &raw), katatest.Means("GET /stats answers Stats as JSON", 4))
+	for field, want := range map[string]string{"views": "{}", "recent": "[]"} {
+		if got := strings.TrimSpace(string(raw[field])); got != want {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf(`GET /stats on a new shop answers "%s":%s`, field, want),
+				Got:  fmt.Sprintf(`"%s":%s`, field, got),
+				Means: fmt.Sprintf("%s is %s not null: a JavaScript client reads stats.%s.length. "+
+					"A nil slice or map encodes as null; copy into one made with make", field, want, field),
+				Hint: 4,
+			})
+		}
+	}
+}
+
+// Task 2: the shop keeps at most RecentLimit recent views, however many it
+// has served.
+func TestProduct_KeepsAtMostRecentLimit(t *testing.T) {
+	katatest.Watchdog(t, 3)
+	shop := NewShop(&fakeCatalog{})
+	const n = 5000
+	for i := range n {
+		get(shop, fmt.Sprintf("/products/p%d", i))
+	}
+	require.Equal(t, []string{"p4999", "p4998", "p4997", "p4996", "p4995"}, shop.RecentViews(),
+		katatest.Means("after 5000 views, RecentViews lists the last RecentLimit = 5, newest first", 3))
+	// The field is the learner's; its length is read by reflection, so a
+	// ring of RecentLimit slots (an array) passes as well as a slice.
+	if f := reflect.ValueOf(shop).Elem().FieldByName("recent"); f.IsValid() && f.Kind() == reflect.Slice && f.Len() > RecentLimit {
+		t.Error(katatest.Failure{
+			Want:  fmt.Sprintf("the shop keeps at most RecentLimit = %d recent views after %d views", RecentLimit, n),
+			Got:   fmt.Sprintf("len(s.recent) is %d", f.Len()),
+			Means: "at most RecentLimit recent views kept: the shop remembers every view it ever served, a memory leak in a server that runs for months. Drop the oldest when you add one",
+			Hint:  3,
+		})
+	}
+}
+
+// ctxCatalog is a catalog whose Lookup waits until its context is done, as
+// a real one gives up on a request whose client has hung up.
+type ctxCatalog struct {
+	fakeCatalog
+	cancelled atomic.Bool // a Lookup saw its context done
+}
+
+func (c *ctxCatalog) Lookup(ctx context.Context, id string) (Product, error) {
+	select {
+	case <-ctx.Done():
+		c.cancelled.Store(true)
+		return Product{}, ctx.Err()
+	case <-time.After(2 * time.Second): // real time; bounds a lookup that was never cancelled
+		return c.fakeCatalog.Lookup(ctx, id)
+	}
+}
+
+// Task 1: the lookup gives up when the client has gone.
+func TestProduct_LookupStopsWhenTheClientHangsUp(t *testing.T) {
+	katatest.Watchdog(t, 6)
+	cat := &ctxCatalog{}
+	shop := NewShop(cat)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the client has hung up
+	rec := httptest.NewRecorder()
+	shop.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/products/p1", nil).WithContext(ctx))
+	if !cat.cancelled.Load() {
+		t.Error(katatest.Failure{
+			Want: "a request whose client has hung up passes its cancelled context to Lookup, which gives up at once",
+			Got:  "Lookup ran with a context that was never cancelled",
+			Means: "lookup not cancelled when the client hung up: pass r.Context() to Lookup. A detached lookup " +
+				"(context.Background()) keeps the catalog busy for clients that have gone",
+			Hint: 6,
+		})
+	}
+	assert.Zero(t, shop.Views("p1"), katatest.Means("a lookup that gave up is not a view", 3))
+}
+
+// waitBlockedOrDone waits until each of n goroutines has either closed its
+// channel in done or is blocked on a lock in the shop's code, and returns
+// how many had finished. The shop's lock is held by the test meanwhile.
+func waitBlockedOrDone(done []chan struct{}) int {
+	for range 2000 {
+		finished := 0
+		for _, d := range done {
+			select {
+			case <-d:
+				finished++
+			default:
+			}
+		}
+		buf := make([]byte, 1<<20)
+		dump := string(buf[:runtime.Stack(buf, true)])
+		blocked := 0
+		for _, g := range strings.Split(dump, "\n\n") {
+			if strings.Contains(g, "[sync.") && strings.Contains(g, ".(*Shop).") {
+				blocked++
+			}
+		}
+		if finished+blocked >= len(done) {
+			return finished
+		}
+		time.Sleep(time.Millisecond) // real time: a nudge while the goroutines reach the lock
+	}
+	return -1
+}
+
+// Task 2: the shared state is only read and written with mu held. The test
+// holds s.mu itself (the field the Shop's doc names) while a shopper's view
+// is recorded and while Views, RecentViews and /stats are asked: each must
+// wait for it. A TryLock that drops the view, or counts kept outside the
+// lock (atomics, a sync.Map), shows here whatever the design.
+func TestShop_StateOnlyWithTheLockHeld(t *testing.T) {
+	katatest.Watchdog(t, 3)
+	shop := NewShop(&fakeCatalog{})
+	requireProducts(t, []*httptest.ResponseRecorder{get(shop, "/products/p0")}, []string{"p0"})
+	requireViews(t, shop, map[string]int{"p0": 1}) // with nobody else around, a view counts
+
+	names := []string{"GET /products/p1", "Views", "RecentViews", "GET /stats"}
+	done := make([]chan struct{}, len(names))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var product, stats *httptest.ResponseRecorder
+	shop.mu.Lock()
+	go func() { defer close(done[0]); product = get(shop, "/products/p1") }()
+	go func() { defer close(done[1]); shop.Views("p1") }()
+	go func() { defer close(done[2]); shop.RecentViews() }()
+	go func() { defer close(done[3]); stats = get(shop, "/stats") }()
+	waitBlockedOrDone(done)
+	var early []string
+	for i, d := range done {
+		select {
+		case <-d:
+			early = append(early, names[i])
+		default:
+		}
+	}
+	shop.mu.Unlock()
+	for _, d := range done {
+		<-d
+	}
+	requireProducts(t, []*httptest.ResponseRecorder{product}, []string{"p1"})
+	require.Equal(t, http.StatusOK, stats.Code, katatest.Means("GET /stats answers 200", 4))
+	if got := shop.Views("p1"); got != 1 {
+		t.Fatal(katatest.Failure{
+			Want:  `Views("p1") is 1 after one successful GET /products/p1 made while another request held the lock`,
+			Got:   fmt.Sprint(got),
+			Means: "views lost: a view recorded while the lock was busy was dropped (TryLock?). Every 200 counts one view: wait for the lock",
+			Hint:  3,
+		})
+	}
+	if len(early) > 0 {
+		t.Error(katatest.Failure{
+			Want: "while s.mu is held, a view cannot be recorded and Views, RecentViews and /stats cannot read the state: they wait for s.mu",
+			Got:  strings.Join(early, ", ") + " returned while s.mu was held",
+			Means: "the shared state was read or written without s.mu: a torn snapshot, counts and recent views " +
+				"from different instants (atomics or a sync.Map beside the lock do this). Keep views and recent under s.mu",
 			Hint: 4,
 		})
 	}

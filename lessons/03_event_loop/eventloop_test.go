@@ -3,7 +3,12 @@ package eventloop
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
@@ -14,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 func TestMain(m *testing.M) { katatest.Main(m) }
@@ -55,16 +61,13 @@ func leftovers() string {
 }
 
 // goroutinesCreated returns how many goroutines the program has started so
-// far, and false if the Go runtime does not count them (before Go 1.26).
-// A timer made by time.AfterFunc starts a goroutine when it fires, so the
+// far (the runtime counts them since Go 1.26, which go.mod requires). A
+// timer made by time.AfterFunc starts a goroutine when it fires, so the
 // count shows that a timer fired even if what it did left no trace.
-func goroutinesCreated() (uint64, bool) {
+func goroutinesCreated() uint64 {
 	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0, false
-	}
-	return s[0].Value.Uint64(), true
+	return s[0].Value.Uint64()
 }
 
 // An entry is one callback run: its name, when it ran (fake time since the
@@ -353,13 +356,13 @@ func TestStop_EndsTheLoopGoroutine(t *testing.T) {
 		l.Stop()
 		synctest.Wait()
 		if left := leftovers(); left != "" {
-			// Bubble will also report the leaked goroutine, with its stack.
-			t.Fatal(katatest.Failure{
+			// Bubble adds only its marker: this names the leak already.
+			t.Fatal(evidence.Errorf(evidence.Leak, t.Name(), "%s", katatest.Failure{
 				Want:  "the loop goroutine has returned when Stop returns",
 				Got:   fmt.Sprintf("the loop goroutine was goroutine %d; goroutines still running:\n%s", loop, left),
 				Means: "goroutine leak: Stop did not end the loop goroutine. Every Loop made and stopped leaves a goroutine behind",
 				Hint:  1,
-			})
+			}))
 		}
 	})
 }
@@ -440,15 +443,15 @@ func TestPost_FromInsideACallback(t *testing.T) {
 		synctest.Wait()
 		names := j.names()
 		if len(names) == 1 && names[0] == "outer" {
-			// The loop goroutine is stuck inside Post: leave it, and let
-			// Bubble report the leak with its stack.
-			t.Fatal(katatest.Failure{
+			// The loop goroutine is stuck inside Post, waiting for itself: a
+			// deadlock, forced. Leave it; Bubble shows its stack.
+			t.Fatal(evidence.Errorf(evidence.Deadlock, t.Name(), "%s", katatest.Failure{
 				Want: "a callback calls Post, Post returns at once, and the new callback runs after the current one",
 				Got:  "the callback's call to Post never returned",
 				Means: "Post blocked: Post waited for the loop to take f, but the loop is the goroutine calling Post. " +
-					"The loop waits for itself, forever",
+					"The loop waits for itself, forever: a deadlock",
 				Hint: 2,
-			})
+			}))
 		}
 		l.Stop()
 		if innerErr != nil {
@@ -757,20 +760,20 @@ func TestStop_CancelsPendingTimers(t *testing.T) {
 		}
 		synctest.Wait()
 		if left := leftovers(); left != "" {
-			t.Error(katatest.Failure{
+			t.Error(evidence.Errorf(evidence.Leak, t.Name(), "%s", katatest.Failure{
 				Want:  "no goroutine of the loop is left when Stop returns, not even one waiting for a timer",
 				Got:   "goroutines still running:\n" + left,
 				Means: "goroutine leak: pending timers must be cancelled by Stop (Timer.Stop), not left to sleep",
 				Hint:  4,
-			})
+			}))
 		}
 		// A timer that Stop did not cancel still fires later, on a goroutine
 		// of its own, even if its callback is then refused. Nothing else in
 		// the program is due to start a goroutine while fake time jumps.
 		runtime.GC() // start the GC workers now, not during the jump
-		before, counted := goroutinesCreated()
+		before := goroutinesCreated()
 		katatest.Advance(2 * time.Hour)
-		if after, _ := goroutinesCreated(); counted && after != before {
+		if after := goroutinesCreated(); after != before {
 			t.Error(katatest.Failure{
 				Want: "nothing of the loop is left scheduled after Stop: no timer fires later",
 				Got:  fmt.Sprintf("%d goroutine(s) started as fake time passed the timers' deadlines, after Stop", after-before),
@@ -954,6 +957,23 @@ func TestPost_RacingStop(t *testing.T) {
 	katatest.Watchdog(t, 5)
 	l := New()
 
+	// First, a callback posted with nothing racing must run: otherwise a
+	// lost callback below would say nothing about Stop.
+	probe := make(chan struct{})
+	if err := l.Post(func() { close(probe) }); err != nil {
+		t.Fatal(katatest.Failure{Want: "Post on a new loop returns nil", Got: err.Error(), Means: "a running loop must accept callbacks", Hint: 1})
+	}
+	select {
+	case <-probe:
+	case <-time.After(2 * time.Second): // real time; a correct loop needs microseconds
+		t.Fatal(katatest.Failure{
+			Want:  "a posted callback runs on the loop",
+			Got:   "it had not run after 2s of real time",
+			Means: "nothing runs posted callbacks yet: do Task 1 first",
+			Hint:  1,
+		})
+	}
+
 	// Post decides the loop is running, then the hook runs Stop to the end
 	// (or until Stop has waited DefaultPatience of real time, for a Post
 	// that holds a lock Stop needs), and only then does Post queue f. This
@@ -1028,5 +1048,450 @@ func TestPost_RacingStop(t *testing.T) {
 		}
 	default:
 		t.Error(katatest.Failure{Want: "Post racing Stop returns nil or ErrStopped", Got: o.err.Error(), Means: "the wrong error", Hint: 5})
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Task 3: a timer that has fired is forgotten.
+
+// heldEntries returns the number of entries in the map and slice fields of
+// v, a struct, by field name: what the timers keep. It reads the learner's
+// own fields by reflection, whatever they are called.
+func heldEntries(v reflect.Value) (total int, by []string) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Map, reflect.Slice:
+			if f.Len() > 0 {
+				total += f.Len()
+				by = append(by, fmt.Sprintf("%s has %d", v.Type().Field(i).Name, f.Len()))
+			}
+		}
+	}
+	return total, by
+}
+
+func TestAfter_ForgetsFiredTimers(t *testing.T) {
+	katatest.Bubble(t, 3, func(t *testing.T) {
+		l := New()
+		defer l.Stop()
+		loopGoroutine(t, l)
+
+		// A server that sets a timeout per request: thousands of timers,
+		// each of which fires.
+		const n = 2000
+		ran := 0
+		for i := range n {
+			after(t, l, time.Duration(i%50)*time.Millisecond, func() { ran++ })
+		}
+		katatest.Advance(time.Second)
+		if ran != n {
+			t.Fatal(katatest.Failure{
+				Want:  fmt.Sprintf("all %d timers have run after 1s", n),
+				Got:   fmt.Sprint(ran),
+				Means: "timer callbacks never reached the loop",
+				Hint:  3,
+			})
+		}
+		// The test reads the timers' fields only once the loop is idle and
+		// every timer has fired: nothing writes them now.
+		if total, by := heldEntries(reflect.ValueOf(&l.timers).Elem()); total > 0 {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("the loop keeps no timer once all %d have fired and posted their callbacks", n),
+				Got:  fmt.Sprintf("%d entries still kept (%s)", total, strings.Join(by, ", ")),
+				Means: "fired timers kept: a timer that has posted its callback must be removed from the pending set, " +
+					"or every After leaks its timer and its callback until Stop, and a long-running loop grows without bound",
+				Hint: 3,
+			})
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Task 2: a wake-up is never lost.
+
+// droppedWakeUps finds, in the Go files of dir that are not tests, every
+// non-blocking send (a select with a send case and a default) on a channel
+// field that the package makes without a buffer: such a send succeeds only if
+// the receiver is already waiting, so a wake-up sent just before the loop
+// reaches its receive is dropped, and the loop sleeps with work queued. It is
+// a source check, as go vet's are: the moment between the loop's look at the
+// queue and its receive runs no code that a test controls.
+func droppedWakeUps(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	var parsed []*ast.File
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		parsed = append(parsed, f)
+	}
+	// unbuffered: field name -> where it is made without a buffer.
+	unbuffered := map[string]token.Pos{}
+	isUnbufferedChan := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "make" || len(call.Args) == 0 {
+			return false
+		}
+		if _, ok := call.Args[0].(*ast.ChanType); !ok {
+			return false
+		}
+		if len(call.Args) == 1 {
+			return true
+		}
+		lit, ok := call.Args[1].(*ast.BasicLit)
+		return ok && lit.Value == "0"
+	}
+	for _, f := range parsed {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.KeyValueExpr: // &Loop{wake: make(chan struct{})}
+				if key, ok := n.Key.(*ast.Ident); ok && isUnbufferedChan(n.Value) {
+					unbuffered[key.Name] = n.Pos()
+				}
+			case *ast.AssignStmt: // l.wake = make(chan struct{})
+				for i, lhs := range n.Lhs {
+					if sel, ok := lhs.(*ast.SelectorExpr); ok && i < len(n.Rhs) && isUnbufferedChan(n.Rhs[i]) {
+						unbuffered[sel.Sel.Name] = n.Pos()
+					}
+				}
+			}
+			return true
+		})
+	}
+	var places []string
+	for _, f := range parsed {
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectStmt)
+			if !ok {
+				return true
+			}
+			hasDefault := false
+			var sends []*ast.SendStmt
+			for _, c := range sel.Body.List {
+				cc := c.(*ast.CommClause)
+				if cc.Comm == nil {
+					hasDefault = true
+				} else if send, ok := cc.Comm.(*ast.SendStmt); ok {
+					sends = append(sends, send)
+				}
+			}
+			if !hasDefault {
+				return true
+			}
+			for _, send := range sends {
+				if ch, ok := ast.Unparen(send.Chan).(*ast.SelectorExpr); ok {
+					if made, ok := unbuffered[ch.Sel.Name]; ok {
+						places = append(places, fmt.Sprintf("a non-blocking send on %s at line %d, made without a buffer at line %d",
+							ch.Sel.Name, fset.Position(send.Pos()).Line, fset.Position(made).Line))
+					}
+				}
+			}
+			return true
+		})
+	}
+	return places, nil
+}
+
+func TestPost_WakeUpIsNeverLost(t *testing.T) {
+	katatest.Watchdog(t, 2)
+	places, err := droppedWakeUps(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(places) > 0 {
+		t.Error(katatest.Failure{
+			Want: "a wake-up sent without blocking is kept until the loop receives it: the wake channel has room for one",
+			Got:  places[0],
+			Means: "lost wake-up: the loop finds the queue empty, and before it reaches its receive a Post queues f and " +
+				"sends the wake-up, which is dropped because nobody is receiving yet. The loop then sleeps with a callback " +
+				"queued, forever. Make the channel with a buffer of one: make(chan struct{}, 1)",
+			Hint: 2,
+		})
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Task 5: one decision, one critical section.
+
+// relockedSections finds, in the Go files of dir that are not tests, every
+// place where a function releases a lock and takes the same lock again with
+// nothing in between that waits or calls out: no call other than a builtin
+// (len, append, make, delete...), no channel operation, no select, no loop.
+// Such a pair splits one step in two critical sections: what the first saw
+// ("still running", "queue empty", "not stopped") may have changed when the
+// second acts on it, because Stop, Post or a timer can take the lock in the
+// gap. It is a source check, as go vet's are: the gap runs no code that a
+// test controls, so no forcing can put Stop into it. A lock released to wait
+// (a receive, a callback, a Cond) and taken again is not reported. A path
+// that returns (if stopped { mu.Unlock(); return }) ends its section.
+func relockedSections(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	var places []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		report := func(fn, lock string, released, taken token.Pos) {
+			at := fmt.Sprintf("released at %s:%d and taken again at line %d", filepath.Base(name), fset.Position(released).Line, fset.Position(taken).Line)
+			if fset.Position(released).Line == fset.Position(taken).Line {
+				at = fmt.Sprintf("released and taken again at %s:%d", filepath.Base(name), fset.Position(taken).Line)
+			}
+			places = append(places, fmt.Sprintf("%s: %s %s, with nothing in between that needs it free", fn, lock, at))
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fn := fd.Name.Name
+			ast.Inspect(fd, func(n ast.Node) bool {
+				var body *ast.BlockStmt
+				where := fn
+				switch n := n.(type) {
+				case *ast.FuncDecl:
+					body = n.Body
+				case *ast.FuncLit:
+					body, where = n.Body, "a function literal in "+fn
+				default:
+					return true
+				}
+				s := sectionScan{report: func(lock string, released, taken token.Pos) { report(where, lock, released, taken) }}
+				s.stmts(body.List, map[string]token.Pos{})
+				return true
+			})
+		}
+	}
+	return places, nil
+}
+
+// sectionScan walks one function body in order, remembering the locks
+// released since the last statement that waits or calls out.
+type sectionScan struct {
+	report func(lock string, released, taken token.Pos)
+}
+
+// lockCall reports whether e is x.Lock(), x.RLock(), x.Unlock() or
+// x.RUnlock(), with x as text and whether it takes the lock.
+func lockCall(e ast.Expr) (x string, take, ok bool) {
+	call, isCall := ast.Unparen(e).(*ast.CallExpr)
+	if !isCall || len(call.Args) != 0 {
+		return "", false, false
+	}
+	sel, isSel := call.Fun.(*ast.SelectorExpr)
+	if !isSel {
+		return "", false, false
+	}
+	var b strings.Builder
+	if err := printExpr(&b, sel.X); err != nil {
+		return "", false, false
+	}
+	switch sel.Sel.Name {
+	case "Lock", "RLock":
+		return b.String(), true, true
+	case "Unlock", "RUnlock":
+		return b.String(), false, true
+	}
+	return "", false, false
+}
+
+// printExpr writes a selector chain (l.mu, ts.mu, l) as text.
+func printExpr(b *strings.Builder, e ast.Expr) error {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		b.WriteString(e.Name)
+	case *ast.SelectorExpr:
+		if err := printExpr(b, e.X); err != nil {
+			return err
+		}
+		b.WriteString("." + e.Sel.Name)
+	case *ast.StarExpr:
+		return printExpr(b, e.X)
+	default:
+		return errors.New("not a selector chain")
+	}
+	return nil
+}
+
+// busy reports whether n calls anything but a builtin, or receives from a
+// channel: something during which another goroutine is meant to run.
+func busy(n ast.Node) bool {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return false
+	}
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its body runs later, scanned on its own
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				switch id.Name {
+				case "len", "cap", "append", "make", "new", "delete", "copy", "clear", "min", "max":
+					return true
+				}
+			}
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// terminates reports whether a block ends by leaving the function.
+func terminates(b *ast.BlockStmt) bool {
+	if b == nil || len(b.List) == 0 {
+		return false
+	}
+	switch last := b.List[len(b.List)-1].(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := last.X.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func copyReleased(m map[string]token.Pos) map[string]token.Pos {
+	c := make(map[string]token.Pos, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// stmts scans list with released, the locks released with nothing busy
+// since, and updates it.
+func (s sectionScan) stmts(list []ast.Stmt, released map[string]token.Pos) {
+	for _, st := range list {
+		s.stmt(st, released)
+	}
+}
+
+func (s sectionScan) stmt(st ast.Stmt, released map[string]token.Pos) {
+	clear := func() {
+		for k := range released {
+			delete(released, k)
+		}
+	}
+	switch st := st.(type) {
+	case *ast.ExprStmt:
+		if x, take, ok := lockCall(st.X); ok {
+			if !take {
+				released[x] = st.Pos()
+				return
+			}
+			if at, ok := released[x]; ok {
+				s.report(x, at, st.Pos())
+			}
+			delete(released, x)
+			return
+		}
+		if busy(st) {
+			clear()
+		}
+	case *ast.DeferStmt:
+		// Runs when the function returns.
+	case *ast.ReturnStmt:
+		clear() // this path ends here
+	case *ast.BlockStmt:
+		s.stmts(st.List, released)
+	case *ast.LabeledStmt:
+		s.stmt(st.Stmt, released)
+	case *ast.IfStmt:
+		if st.Init != nil {
+			s.stmt(st.Init, released)
+		}
+		if busy(st.Cond) {
+			clear()
+		}
+		branch := func(b ast.Stmt) {
+			switch b := b.(type) {
+			case nil:
+			case *ast.BlockStmt:
+				if terminates(b) {
+					s.stmts(b.List, copyReleased(released)) // this path returns
+				} else {
+					s.stmts(b.List, released)
+				}
+			default: // else if
+				s.stmt(b, released)
+			}
+		}
+		branch(st.Body)
+		branch(st.Else)
+	case *ast.ForStmt:
+		clear()
+		s.stmts(st.Body.List, map[string]token.Pos{})
+	case *ast.RangeStmt:
+		clear()
+		s.stmts(st.Body.List, map[string]token.Pos{})
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		clear()
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch c := n.(type) {
+			case *ast.CaseClause:
+				s.stmts(c.Body, map[string]token.Pos{})
+				return false
+			case *ast.CommClause:
+				s.stmts(c.Body, map[string]token.Pos{})
+				return false
+			case *ast.FuncLit:
+				return false
+			}
+			return true
+		})
+	case *ast.AssignStmt, *ast.DeclStmt, *ast.IncDecStmt:
+		if busy(st) {
+			clear()
+		}
+	default: // send, go, branch statements...
+		clear()
+	}
+}
+
+func TestLoop_OneDecisionOneCriticalSection(t *testing.T) {
+	katatest.Watchdog(t, 5)
+	places, err := relockedSections(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(places) > 0 {
+		t.Error(katatest.Failure{
+			Want: "each decision and the action it allows in one critical section: a lock is not released and taken again straight away",
+			Got:  strings.Join(places, "\n"),
+			Means: "a critical section split in two: what the first half saw (the loop running, the queue empty, the timers " +
+				"not stopped) may have changed when the second half acts on it, because Stop, Post or a timer can take the " +
+				"lock in the gap. A Post that queues f after Stop let the loop go loses a callback it accepted; an After " +
+				"whose timer is recorded after Stop is never cancelled. Keep the check and the action under one Lock",
+			Hint: 5,
+		})
 	}
 }

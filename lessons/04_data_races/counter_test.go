@@ -38,7 +38,7 @@ func TestCounter_ConcurrentIncrements(t *testing.T) {
 	})
 }
 
-// Task 1: Value may be called while Inc runs, and never goes backwards.
+// Task 2: Value may be called while Inc runs, and never goes backwards.
 func TestCounter_ReadWhileIncrementing(t *testing.T) {
 	isolate(t, 2, counterRace, func(t *testing.T) {
 		var c Counter

@@ -2,13 +2,11 @@ package dataraces
 
 import (
 	"fmt"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,7 +22,7 @@ const snapshotRace = "data race on the stats map after Unlock: the map was read 
 	"wrote it. Either Snapshot handed out its own map and the caller read it, or Snapshot copied the map " +
 	"after Unlock. Make the copy while holding the lock, and return the copy."
 
-// Task 2: Record counts views per page; Get reads them.
+// Task 3: Record counts views per page; Get reads them.
 func TestStats_RecordAndGet(t *testing.T) {
 	katatest.Watchdog(t, 3)
 	s := NewStats()
@@ -38,7 +36,7 @@ func TestStats_RecordAndGet(t *testing.T) {
 	assert.Equal(t, int64(0), s.Get("/blog"), katatest.Means("a page never recorded has 0 views", 3))
 }
 
-// Task 2: goroutines record views of the same pages at once.
+// Task 3: goroutines record views of the same pages at once.
 func TestStats_ConcurrentRecords(t *testing.T) {
 	isolate(t, 3, statsRace, func(t *testing.T) {
 		const goroutines, each = 8, 500
@@ -59,7 +57,7 @@ func TestStats_ConcurrentRecords(t *testing.T) {
 	})
 }
 
-// Task 2: Get may be called while Record runs.
+// Task 3: Get may be called while Record runs.
 func TestStats_GetWhileRecording(t *testing.T) {
 	isolate(t, 3, statsRace, func(t *testing.T) {
 		s := NewStats()
@@ -88,7 +86,7 @@ func TestStats_GetWhileRecording(t *testing.T) {
 	})
 }
 
-// Task 3: Snapshot returns a copy that belongs to the caller.
+// Task 4: Snapshot returns a copy that belongs to the caller.
 func TestStats_SnapshotIsACopy(t *testing.T) {
 	katatest.Watchdog(t, 4)
 	s := NewStats()
@@ -137,7 +135,7 @@ func TestStats_SnapshotIsACopy(t *testing.T) {
 	}
 }
 
-// Task 3: a snapshot may be read while Record runs.
+// Task 4: a snapshot may be read while Record runs.
 func TestStats_SnapshotWhileRecording(t *testing.T) {
 	isolate(t, 4, snapshotRace, func(t *testing.T) {
 		s := NewStats()
@@ -183,46 +181,48 @@ func TestStats_SnapshotWhileRecording(t *testing.T) {
 
 const newPageRace = "data race on the stats map while many goroutines record a page that is new."
 
-// Task 2: many goroutines record the same new page at once.
+// Task 3: many goroutines record the same new page at once.
 //
-// To make the first views of a page meet, the test holds every lock that
-// Stats has (any sync.Mutex or sync.RWMutex field) while the goroutines
-// call Record, waits until each of them is blocked on one, and then lets
-// them all go at once. Code that looks the page up under RLock and adds it
-// under Lock (check-then-act in two critical sections) then lets every
-// goroutine see "no counter yet" before any of them creates one.
+// To make the first views of a page meet, whatever Stats is built on (a
+// map and a lock, sync.Map, atomics), the page's name is megabytes long:
+// every look-up and every store of it hashes the whole name, which takes a
+// millisecond or so. Goroutines that run in parallel (the test runs them on
+// at least four threads) and record a new page at once are then all inside
+// their look-up at the same time. Code that looks the page up in one step
+// and creates its count in another (check-then-act: RLock then Lock,
+// sync.Map Load then Store) lets every one of them see "no count yet"
+// before any creates one, so each creates its own, and the views recorded
+// in the others are lost. A look-up and create in one step (one Lock,
+// LoadOrStore) keeps them. Each round uses a new page.
 func TestStats_ConcurrentFirstRecords(t *testing.T) {
 	isolate(t, 3, newPageRace, func(t *testing.T) {
-		const goroutines, rounds = 8, 4
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0))))
+		const goroutines, rounds = 8, 6
 		s := NewStats()
+		for i := range 16 {
+			// A small Go map finds a missing short key without hashing it;
+			// with more pages, every look-up hashes.
+			s.Record(fmt.Sprintf("/old/%d", i))
+		}
 		for round := range rounds {
-			page := fmt.Sprintf("/new/%d", round)
-			release := holdLocks(s)
-			var done atomic.Int64
-			var wg sync.WaitGroup
-			start := katatest.NewBarrier(goroutines)
-			for range goroutines {
-				wg.Go(func() {
-					defer done.Add(1)
-					start.Wait()
-					s.Record(page)
-				})
-			}
-			waitBlockedInRecord(goroutines, &done)
-			release()
-			wg.Wait()
+			page := longPage(fmt.Sprintf("/new/%d/", round), 8<<20)
+			hammer(goroutines, func(int) { s.Record(page) })
 			if got := s.Get(page); got != goroutines {
 				f := katatest.Failure{
-					Want: fmt.Sprintf("Get(%q) is %d after %d goroutines each recorded it once, when it was new", page, goroutines, goroutines),
+					Want: fmt.Sprintf("Get(page) is %d after %d goroutines each recorded it once, when it was new (round %d, a page with a long name)",
+						goroutines, goroutines, round+1),
 					Got:  fmt.Sprint(got),
 					Hint: 3,
 				}
-				if got < goroutines {
-					f.Means = "lost update on a new page: check-then-act in two critical sections. Record looked the page up " +
-						"under one lock (say RLock) and created its count under another (Lock); in between, the other " +
-						"goroutines also saw no count, and each created its own, replacing the others' views. " +
-						"Look up and create under one Lock"
-				} else {
+				switch {
+				case got == 0:
+					f.Means = "nothing was counted: Record does not store the view yet, or Get does not read what was stored"
+				case got < goroutines:
+					f.Means = "views lost on the first records of a new page: check-then-act in two critical sections. Record looked " +
+						"the page up in one step (under RLock, or with sync.Map's Load) and created its count in another (under Lock, " +
+						"or with Store); in between, the other goroutines also saw no count, and each created its own, replacing " +
+						"the others' views. Look up and create in one step: under one Lock, or with LoadOrStore"
+				default:
 					f.Means = "more views than were recorded: something counted twice"
 				}
 				t.Error(f)
@@ -232,58 +232,88 @@ func TestStats_ConcurrentFirstRecords(t *testing.T) {
 	})
 }
 
-// holdLocks locks every sync.Mutex and sync.RWMutex field of s (for
-// writing) and returns the function that unlocks them all.
-func holdLocks(s *Stats) (release func()) {
-	v := reflect.ValueOf(s).Elem()
-	var unlocks []func()
-	for i := range v.NumField() {
-		f := v.Field(i)
-		if f.Kind() == reflect.Pointer {
-			if f.IsNil() {
-				continue
-			}
-			f = f.Elem()
-		}
-		if !f.CanAddr() {
-			continue
-		}
-		switch p := f.Addr().UnsafePointer(); f.Type() {
-		case reflect.TypeFor[sync.Mutex]():
-			mu := (*sync.Mutex)(p)
-			mu.Lock()
-			unlocks = append(unlocks, mu.Unlock)
-		case reflect.TypeFor[sync.RWMutex]():
-			mu := (*sync.RWMutex)(p)
-			mu.Lock()
-			unlocks = append(unlocks, mu.Unlock)
-		}
-	}
-	return func() {
-		for _, u := range unlocks {
-			u()
-		}
-	}
+// longPage returns a page name that starts with prefix and is size bytes
+// long. Every design of Stats hashes a page's name when it looks the page up
+// or stores it, so with a name of megabytes, an operation on this page takes
+// from a tenth of a millisecond to a few: long enough for goroutines that run
+// in parallel to be inside Record or Snapshot at the same time, every run.
+func longPage(prefix string, size int) string {
+	return prefix + strings.Repeat("x", size-len(prefix))
 }
 
-// waitBlockedInRecord waits until each of n goroutines has either returned
-// (done counts them) or is blocked on a lock inside Stats.Record.
-func waitBlockedInRecord(n int, done *atomic.Int64) {
-	buf := make([]byte, 1<<20)
-	for {
-		d := done.Load()
-		buf = buf[:runtime.Stack(buf[:cap(buf)], true)]
-		blocked := 0
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			header, _, _ := strings.Cut(g, "\n")
-			if strings.Contains(g, "Stats).Record(") && (strings.Contains(header, "[sync.Mutex.Lock") ||
-				strings.Contains(header, "[sync.RWMutex.RLock") || strings.Contains(header, "[sync.RWMutex.Lock")) {
-				blocked++
+// Task 4: a snapshot is of one instant, across pages.
+//
+// A writer records ten pages, "/chain/0" to "/chain/9", in that order, over
+// and over, so at every instant each page of the chain has as many views as
+// the next one or one more, and the first at most one more than the last.
+// Snapshot must show the same. Three pages with megabyte-long names, recorded
+// once before, make a Snapshot that copies the counts one by one pause for
+// a millisecond or so between two of them (it hashes the long name into its
+// copy), while the writer, on another thread, goes on recording: a count
+// copied before that pause and one copied after it are from different
+// instants. A Snapshot that holds the lock Record needs keeps the writer out
+// for the whole copy.
+func TestStats_SnapshotIsOfOneInstant(t *testing.T) {
+	isolate(t, 4, snapshotRace, func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0))))
+		const chain, snapshots = 10, 40
+		s := NewStats()
+		for i := range 3 {
+			s.Record(longPage(fmt.Sprintf("/long/%d/", i), 8<<20))
+		}
+		pages := make([]string, chain)
+		for i := range pages {
+			pages[i] = fmt.Sprintf("/chain/%d", i)
+		}
+		var torn string
+		var stop atomic.Bool
+		started := katatest.NewBarrier(2)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			started.Wait()
+			for !stop.Load() {
+				for _, page := range pages {
+					s.Record(page)
+				}
 			}
+		})
+		wg.Go(func() {
+			defer stop.Store(true)
+			started.Wait()
+			for range snapshots {
+				snap := s.Snapshot()
+				if torn = tornChain(snap, chain); torn != "" {
+					return
+				}
+			}
+		})
+		wg.Wait()
+		if torn != "" {
+			t.Error(katatest.Failure{
+				Want: `in every snapshot, "/chain/0" to "/chain/9" each have as many views as the next page or one more, ` +
+					`and "/chain/0" at most one more than "/chain/9": the writer records them in that order, so that is true at every instant`,
+				Got: torn,
+				Means: "the snapshot is not from one instant: Snapshot read the counts one by one while Records went on, so it mixes " +
+					"counts from different moments. Hold the lock that Record needs for writing (a Lock, not a shared RLock) " +
+					"while you copy, so no Record changes a count in between",
+				Hint: 4,
+			})
 		}
-		if int64(blocked)+d >= int64(n) {
-			return
+	})
+}
+
+// tornChain describes how snap breaks the order of the chain's counts
+// (each at least the next, the first at most one more than the last), or
+// returns "".
+func tornChain(snap map[string]int64, chain int) string {
+	count := func(i int) int64 { return snap[fmt.Sprintf("/chain/%d", i)] }
+	for i := range chain - 1 {
+		if count(i) < count(i+1) {
+			return fmt.Sprintf(`a snapshot with "/chain/%d": %d and "/chain/%d": %d`, i, count(i), i+1, count(i+1))
 		}
-		time.Sleep(time.Millisecond)
 	}
+	if first, last := count(0), count(chain-1); first > last+1 {
+		return fmt.Sprintf(`a snapshot with "/chain/0": %d and "/chain/%d": %d`, first, chain-1, last)
+	}
+	return ""
 }

@@ -3,13 +3,21 @@ package lostupdate
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 func TestMain(m *testing.M) { katatest.Main(m) }
@@ -217,6 +225,214 @@ func TestLockedCounter_TwoIncrementsFrom10Make12(t *testing.T) {
 	}
 }
 
+// Task 1: the lock is held from the read until the write, with no gap.
+//
+// A lock let go between the read and the write (Lock, Get, Unlock; Lock,
+// Put, Unlock) leaves a gap in which another increment can read. Whether
+// one does is up to the lock: a sync.Mutex usually gives itself back to the
+// goroutine that just unlocked it. The test makes the gap show every run,
+// through the store alone. The first increment is held in its Get until two
+// more increments are waiting for the LockedCounter's lock, and then a few
+// milliseconds more. A sync.Mutex whose waiters have waited over a
+// millisecond hands itself to them in turn (its starvation mode), and a
+// channel used as a lock hands itself over in order too: so with a gap,
+// the second waiter gets in while the first increment that it follows is
+// between its read and its write, and both write the same value. With the
+// lock held across the read and the write, the three increments take
+// turns and leave 13.
+func TestLockedCounter_NoGapBetweenReadAndWrite(t *testing.T) {
+	katatest.Watchdog(t, 2)
+	store := newStore()
+	store.set("views", 10)
+	var firstRead, firstWrite, waited atomic.Bool // hooks of different goroutines share them
+	store.afterRead = func() {
+		if firstRead.CompareAndSwap(false, true) {
+			waited.Store(waitForWaiters(2))
+		}
+	}
+	store.beforeWrite = func() {
+		if firstWrite.CompareAndSwap(false, true) && waited.Load() {
+			// With a gap, a waiter woken by the Unlock after Get now finds
+			// the lock taken again, and switches the mutex to starvation mode.
+			time.Sleep(3 * time.Millisecond)
+		}
+	}
+	c := &LockedCounter{Store: store}
+
+	var got [3]int
+	concurrently(3, func(i int) { got[i] = c.Increment("views") })
+
+	final := store.value("views")
+	report := func(means string) {
+		t.Error(katatest.Failure{
+			Want:  "three increments from 10 leave 13, and return 11, 12 and 13",
+			Got:   fmt.Sprintf("the counter is %d; Increment returned %v\n%s", final, got, store.history()),
+			Means: means,
+			Hint:  2,
+		})
+	}
+	switch {
+	case store.count("Add") > 0:
+		report("LockedCounter must read with Get and write with Put while it holds its lock; letting the store add is the fix of task 2")
+	case final < 13 && waited.Load():
+		report("lost update: the lock was let go between the read and the write, so another increment read the old value " +
+			"while the first had not written yet (the first was held in Get until two others waited for the lock; " +
+			"when it unlocked after Get, a waiter got in). Hold the lock from before Get until after Put")
+	case final < 13:
+		report("lost update: two increments were between their read and their write at the same time. Hold one lock from before Get until after Put")
+	case final != 13:
+		report("three increments must add exactly three")
+	case notOneToN([]int{got[0] - 10, got[1] - 10, got[2] - 10}, 3) != "":
+		report("Increment must return the value it wrote: the calls wrote 11, 12 and 13")
+	}
+}
+
+// waitForWaiters waits until n goroutines are blocked inside
+// LockedCounter.Increment, outside the store (waiting for its lock), then a
+// few milliseconds more, and reports true; or, if that does not happen within
+// katatest.DefaultPatience, reports false.
+func waitForWaiters(n int) bool {
+	deadline := time.Now().Add(katatest.DefaultPatience)
+	for time.Now().Before(deadline) {
+		if waitingInIncrement() >= n {
+			// A sync.Mutex waiter that has waited over 1ms puts the mutex
+			// in starvation mode, in which Unlock hands it to the waiters in order.
+			time.Sleep(5 * time.Millisecond)
+			return true
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	return false
+}
+
+// waitingInIncrement counts the goroutines that are blocked in
+// LockedCounter.Increment and not in a call to the store.
+func waitingInIncrement() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range evidence.ParseGoroutines(string(buf)) {
+		inIncrement, inStore := false, false
+		for _, f := range g.Frames {
+			inIncrement = inIncrement || strings.Contains(f.Func, ".(*LockedCounter).Increment")
+			inStore = inStore || strings.Contains(f.Func, ".(*fakeStore).")
+		}
+		state, _, _ := strings.Cut(g.State, ",")
+		if inIncrement && !inStore && state != "running" && state != "runnable" && !strings.HasPrefix(state, "syscall") {
+			n++
+		}
+	}
+	return n
+}
+
+// Task 1: the lock exists before the first call.
+//
+// A lock made on first use (if c.mu == nil { c.mu = new(sync.Mutex) }, or a
+// lock per key put into a map with no lock around it) lets two first callers
+// both see "no lock yet" and each make one of its own: then each holds a
+// different lock, both read 10 and both write 11. That happens before any
+// call to the store, where no test can line the callers up, so the test
+// reads locked.go instead: in a method of LockedCounter, nothing may be
+// stored into the counter's fields before the first lock is taken.
+func TestLockedCounter_NoLazyLock(t *testing.T) {
+	katatest.Watchdog(t, 2)
+	places, err := lazyLocks(".")
+	if err != nil {
+		t.Fatalf("cannot read the lesson's files: %v", err)
+	}
+	for _, p := range places {
+		t.Error(katatest.Failure{
+			Want: "every field of LockedCounter that Increment uses is ready before the first call, or set only while a lock is held",
+			Got:  p + ": a field of the LockedCounter is written before any lock is taken",
+			Means: "a lock made lazily, with no lock around it: two first callers made their own mutex (or their own map of " +
+				"locks), each locked a different one, and both read and wrote at once, a lost update (and a data race on the " +
+				"field). Make the lock a plain sync.Mutex field: its zero value is ready to use. For a lock per key, guard " +
+				"the map of locks with a mutex of its own, look up and create under one Lock, or use sync.Map's LoadOrStore",
+			Hint: 2,
+		})
+	}
+}
+
+// lazyLocks lists the places ("locked.go:25") in the non-test Go files of
+// dir where a method of LockedCounter assigns to a field of its receiver
+// (c.mu = ..., c.locks[key] = ...) before its first call of a Lock, RLock or
+// Do method in the source, outside function literals.
+func lazyLocks(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	var places []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || fn.Recv == nil || len(fn.Recv.List) != 1 || len(fn.Recv.List[0].Names) != 1 ||
+				!strings.Contains(types.ExprString(fn.Recv.List[0].Type), "LockedCounter") {
+				continue
+			}
+			recv := fn.Recv.List[0].Names[0].Name
+			firstLock := token.Pos(-1)
+			var writes []token.Pos
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.CallExpr:
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Lock" || sel.Sel.Name == "RLock" || sel.Sel.Name == "Do") {
+						if firstLock < 0 || n.Pos() < firstLock {
+							firstLock = n.Pos()
+						}
+					}
+				case *ast.AssignStmt:
+					for _, lhs := range n.Lhs {
+						if rootedAt(lhs, recv) {
+							writes = append(writes, n.Pos())
+						}
+					}
+				}
+				return true
+			})
+			for _, w := range writes {
+				if firstLock < 0 || w < firstLock {
+					pos := fset.Position(w)
+					places = append(places, fmt.Sprintf("%s:%d", filepath.Base(pos.Filename), pos.Line))
+				}
+			}
+		}
+	}
+	return places, nil
+}
+
+// rootedAt reports whether x is a field of recv, or an element of one:
+// c.mu, c.locks[key], (*c).mu.
+func rootedAt(x ast.Expr, recv string) bool {
+	field := false
+	for {
+		switch e := x.(type) {
+		case *ast.SelectorExpr:
+			x, field = e.X, true
+		case *ast.IndexExpr:
+			x = e.X
+		case *ast.ParenExpr:
+			x = e.X
+		case *ast.StarExpr:
+			x = e.X
+		case *ast.Ident:
+			return field && e.Name == recv
+		default:
+			return false
+		}
+	}
+}
+
 // Task 1: the lock holds for many goroutines.
 func TestLockedCounter_HundredIncrements(t *testing.T) {
 	katatest.Watchdog(t, 2)
@@ -230,7 +446,7 @@ func TestLockedCounter_HundredIncrements(t *testing.T) {
 	if store.count("Add") > 0 {
 		t.Fatal(katatest.Failure{
 			Want:  "LockedCounter reads with Get and writes with Put",
-			Got:   fmt.Sprintf("%d calls to Add", store.count("Add")),
+			Got:   katatest.Count(store.count("Add"), "call") + " to Add",
 			Means: "letting the store add is the fix of task 2; here the lock must make Get and Put one step",
 			Hint:  2,
 		})
@@ -238,7 +454,7 @@ func TestLockedCounter_HundredIncrements(t *testing.T) {
 	if final := store.value("views"); final != 100 {
 		t.Fatal(katatest.Failure{
 			Want:  "100 concurrent increments of a new counter leave 100",
-			Got:   fmt.Sprintf("%d: %d of the 100 increments were lost", final, 100-final),
+			Got:   fmt.Sprintf("%d: %s of the 100 lost", final, katatest.Count(100-final, "increment")),
 			Means: "lost update: some increments read the counter while another was between its read and its write. The lock must cover both",
 			Hint:  2,
 		})
@@ -303,7 +519,7 @@ func TestIncrementAtomic_HundredIncrements(t *testing.T) {
 	if final := store.value("views"); final != 100 {
 		t.Fatal(katatest.Failure{
 			Want:  "100 concurrent increments of a new counter leave 100",
-			Got:   fmt.Sprintf("%d: %d of the 100 increments were lost", final, 100-final),
+			Got:   fmt.Sprintf("%d: %s of the 100 lost", final, katatest.Count(100-final, "increment")),
 			Means: "lost update: a read and a write in two calls let another increment in between. Call Add",
 			Hint:  3,
 		})
@@ -319,7 +535,7 @@ func TestIncrementAtomic_HundredIncrements(t *testing.T) {
 	if adds, others := store.count("Add"), store.count("Get")+store.count("Put")+store.count("CompareAndSet"); adds != 100 || others != 0 {
 		t.Error(katatest.Failure{
 			Want:  "100 calls to Add and no other store call",
-			Got:   fmt.Sprintf("%d calls to Add and %d others", adds, others),
+			Got:   fmt.Sprintf("%s to Add and %s", katatest.Count(adds, "call"), katatest.Count(others, "other")),
 			Means: "IncrementAtomic makes exactly one store call, Add",
 			Hint:  3,
 		})
@@ -418,7 +634,7 @@ func TestIncrementOptimistic_HundredIncrements(t *testing.T) {
 	if puts, adds := store.count("Put"), store.count("Add"); puts+adds > 0 {
 		t.Fatal(katatest.Failure{
 			Want:  "every write is a CompareAndSet",
-			Got:   fmt.Sprintf("%d calls to Put, %d to Add", puts, adds),
+			Got:   fmt.Sprintf("%s to Put, %d to Add", katatest.Count(puts, "call"), adds),
 			Means: "an unconditional write overwrites whatever changed since the read: a lost update",
 			Hint:  4,
 		})
@@ -426,7 +642,7 @@ func TestIncrementOptimistic_HundredIncrements(t *testing.T) {
 	if final := store.value("views"); final != len(won) {
 		t.Fatal(katatest.Failure{
 			Want:  "every call that returned nil added exactly one, and no other call changed the counter",
-			Got:   fmt.Sprintf("%d calls returned nil, %d returned ErrConflict, and the counter is %d", len(won), conflicts, final),
+			Got:   fmt.Sprintf("%s returned nil, %d returned ErrConflict, and the counter is %d", katatest.Count(len(won), "call"), conflicts, final),
 			Means: "lost update: some increment reported success but its write was lost or dropped",
 			Hint:  4,
 		})
@@ -442,7 +658,7 @@ func TestIncrementOptimistic_HundredIncrements(t *testing.T) {
 	if cas, least := store.count("CompareAndSet"), len(won)+conflicts*MaxAttempts; cas < least {
 		t.Error(katatest.Failure{
 			Want:  fmt.Sprintf("at least %d calls to CompareAndSet: one per success, MaxAttempts (%d) per ErrConflict", least, MaxAttempts),
-			Got:   fmt.Sprintf("%d, for %d successes and %d conflicts", cas, len(won), conflicts),
+			Got:   fmt.Sprintf("%d, for %s and %s", cas, katatest.Count(len(won), "success/successes"), katatest.Count(conflicts, "conflict")),
 			Means: "version check without retry: a call gave up with ErrConflict before it had tried MaxAttempts times",
 			Hint:  5,
 		})
@@ -526,7 +742,7 @@ func TestIncrementOptimistic_GivesUpAfterMaxAttempts(t *testing.T) {
 				Hint:  5,
 			})
 		}
-		counts := fmt.Sprintf("%d calls to Get, %d to CompareAndSet, %d to Put, %d to Add", gets, cas, puts, adds)
+		counts := fmt.Sprintf("%s to Get, %d to CompareAndSet, %d to Put, %d to Add", katatest.Count(gets, "call"), cas, puts, adds)
 		switch {
 		case !returned:
 			report(fmt.Sprintf("still retrying after %d conflicts, when the test stopped it (%s)", spinLimit, counts),
@@ -544,7 +760,7 @@ func TestIncrementOptimistic_GivesUpAfterMaxAttempts(t *testing.T) {
 		case cas < MaxAttempts && cas == 1:
 			report(counts, "version check without retry: it gave up after the first conflict")
 		case cas != MaxAttempts:
-			report(counts, fmt.Sprintf("it gave up after %d attempts, not MaxAttempts: check the loop's bound", cas))
+			report(counts, fmt.Sprintf("it gave up after %s, not MaxAttempts: check the loop's bound", katatest.Count(cas, "attempt")))
 		case gets == 1:
 			report(counts, "retried with the old version without reading again: a stale version never matches. "+
 				"Each attempt must read the value and the version afresh")

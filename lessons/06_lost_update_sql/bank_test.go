@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 func TestMain(m *testing.M) { katatest.Main(m) }
@@ -36,10 +38,13 @@ type opening struct {
 // connection to create accounts and to look at the rows, so that what it
 // checks never depends on the code under test.
 type fixture struct {
-	t    *testing.T
-	path string
-	bank *Bank
-	db   *sql.DB
+	t     *testing.T
+	path  string
+	bank  *Bank
+	banks []*Bank // every Bank open on the file, f.bank first
+	db    *sql.DB
+
+	openings []opening // the accounts the test started with
 }
 
 // newFixture starts the watchdog, opens a fresh database with the given
@@ -48,7 +53,7 @@ type fixture struct {
 func newFixture(t *testing.T, hint int, accounts ...opening) *fixture {
 	t.Helper()
 	katatest.WatchdogAfter(t, dbLimit, hint)
-	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "bank.db")}
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "bank.db"), openings: accounts}
 	f.bank = f.openBank()
 	db, err := sql.Open("sqlite", f.path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -74,6 +79,7 @@ func (f *fixture) openBank() *Bank {
 		f.t.Fatalf("Open(%q): %v", f.path, err)
 	}
 	f.t.Cleanup(func() { b.Close() })
+	f.banks = append(f.banks, b)
 	return b
 }
 
@@ -107,14 +113,22 @@ func (f *fixture) rowCount() int {
 }
 
 // checkNeverNegative fails the test if any balance was ever written below
-// zero, even if a later write brought it back up.
-func (f *fixture) checkNeverNegative(hint int) {
+// zero, even if a later write brought it back up, and reports whether none
+// was.
+func (f *fixture) checkNeverNegative(hint int) bool {
+	f.t.Helper()
+	return f.checkNeverNegativeIn(hint, "")
+}
+
+// checkNeverNegativeIn is checkNeverNegative with setup added to the
+// explanation: what the test's setup tells about an overdraft.
+func (f *fixture) checkNeverNegativeIn(hint int, setup string) bool {
 	f.t.Helper()
 	var id string
 	var balance int64
 	err := f.db.QueryRow(`SELECT id, balance FROM negative_balances LIMIT 1`).Scan(&id, &balance)
 	if errors.Is(err, sql.ErrNoRows) {
-		return
+		return true
 	}
 	if err != nil {
 		f.t.Fatalf("read the audit table: %v", err)
@@ -122,9 +136,10 @@ func (f *fixture) checkNeverNegative(hint int) {
 	f.t.Error(katatest.Failure{
 		Want:  "no balance is ever written below zero",
 		Got:   fmt.Sprintf("account %q was written with balance %d", id, balance),
-		Means: "an account was overdrawn. Usually the balance was checked in one statement and taken in another, and a second operation passed the same check in between",
+		Means: "an account was overdrawn. Usually the balance was checked in one statement and taken in another, and a second operation passed the same check in between" + setup,
 		Hint:  hint,
 	})
+	return false
 }
 
 // meetBeforeWrite makes the first two operations that reach beforeWrite, in
@@ -143,20 +158,24 @@ func meetBeforeWrite(banks ...*Bank) *atomic.Int32 {
 }
 
 // checkHookCalled fails the test if the code never called beforeWrite:
-// without the call, the test cannot force the interleaving it is about.
-func (f *fixture) checkHookCalled(calls *atomic.Int32, atLeast int32, op string) {
+// without the call, the test cannot force the interleaving it is about. It
+// reports whether the hook was called; if not, the test's later checks
+// would only guess, so the caller stops.
+func (f *fixture) checkHookCalled(calls *atomic.Int32, atLeast int32, op string) bool {
 	f.t.Helper()
 	if n := calls.Load(); n < atLeast {
 		f.t.Error(katatest.Failure{
 			Want: fmt.Sprintf("%s calls b.aboutToWrite() right before it writes: at least %d calls here", op, atLeast),
-			Got:  fmt.Sprintf("%d calls", n),
+			Got:  katatest.Count(n, "call"),
 			Means: "the test hook was not called, so this test cannot make two operations meet between read and write. " +
 				"Keep the b.aboutToWrite() call, once per attempt, right before the statement that changes a balance",
 		})
+		return false
 	}
+	return true
 }
 
-// panicked is the error runConcurrently and try record for an operation
+// panicked is the error concurrently and try record for an operation
 // that panicked.
 type panicked struct{ value any }
 
@@ -172,16 +191,154 @@ func try(op func() error) (err error) {
 	return op()
 }
 
-// runConcurrently runs op(0) ... op(n-1), each in a goroutine of its own,
-// and returns their errors by index once all have returned.
-func runConcurrently(n int, op func(i int) error) []error {
+// stallAfter is how long the concurrent calls of a test may all go without
+// one of them returning before the test looks for connections that nobody
+// is using. A correct solution's calls return within milliseconds of each
+// other; the longest pause they make is a Barrier's patience.
+const stallAfter = time.Second
+
+// concurrently runs op(ctx, 0) ... op(ctx, n-1), each in a goroutine of its
+// own with a context of its own, and returns their errors by index once all
+// have returned.
+//
+// While they run, it watches for a stall: no call has returned for
+// stallAfter, and the Banks' pools have more connections in use than there
+// are calls that could be using them (the running calls, less those waiting
+// in the pool's queue for a connection). Those connections belong to calls
+// that have already returned (a transaction never committed or rolled back,
+// rows never closed) or to calls that wait for a second connection while
+// holding one. Every call still running would wait for them forever, so the
+// test cancels the running calls and names the cause at once, instead of
+// hanging until the watchdog. The contexts of calls that have returned are
+// left alone until the test ends: a transaction they leaked stays open, and
+// checkReleased sees it.
+func (f *fixture) concurrently(n int, op func(ctx context.Context, i int) error) []error {
+	f.t.Helper()
 	errs := make([]error, n)
-	var wg sync.WaitGroup
+	cancels := make([]context.CancelFunc, n)
+	returned := make(chan int, n)
+	self := evidence.CurrentID(string(stack(false))) // the test's goroutine, which starts the calls
 	for i := range n {
-		wg.Go(func() { errs[i] = try(func() error { return op(i) }) })
+		ctx, cancel := context.WithCancel(f.t.Context())
+		f.t.Cleanup(cancel) // before the Banks close: rolls back what a call leaked
+		cancels[i] = cancel
+		go func() {
+			errs[i] = try(func() error { return op(ctx, i) })
+			returned <- i
+		}()
 	}
-	wg.Wait()
+	running := make(map[int]bool, n)
+	for i := range n {
+		running[i] = true
+	}
+	tick := time.NewTimer(stallAfter)
+	defer tick.Stop()
+	suspect := 0 // checks in a row that found idle connections, with no call returning between them
+	for len(running) > 0 {
+		select {
+		case i := <-returned:
+			delete(running, i)
+			suspect = 0
+			tick.Reset(stallAfter)
+		case <-tick.C:
+			if f.idleHeld(len(running), self) > 0 {
+				suspect++
+			} else {
+				suspect = 0
+			}
+			if suspect >= 3 {
+				f.stalled(n, running, cancels, returned)
+			}
+			tick.Reset(stallAfter / 4)
+		}
+	}
 	return errs
+}
+
+// inUse is how many connections the pools of all the fixture's Banks have
+// handed out and not yet got back.
+func (f *fixture) inUse() int {
+	n := 0
+	for _, b := range f.banks {
+		n += b.db.Stats().InUse
+	}
+	return n
+}
+
+// idleHeld is how many connections are in use beyond what running calls
+// can be using: each running call that is not waiting in database/sql's
+// queue for a connection may hold one. Only the calls that concurrently
+// started from goroutine self count: tests run in parallel.
+func (f *fixture) idleHeld(running, self int) int {
+	created := fmt.Sprintf("in goroutine %d", self)
+	waiting := 0
+	for _, g := range evidence.ParseGoroutines(string(stack(true))) {
+		ours, queued := false, false
+		for _, fr := range g.Frames {
+			switch {
+			case fr.CreatedBy:
+				ours = strings.Contains(fr.Func, ".(*fixture).concurrently") && strings.HasSuffix(fr.Func, created)
+			case strings.HasPrefix(fr.Func, "database/sql.(*DB).conn("):
+				queued = true
+			}
+		}
+		if ours && queued {
+			waiting++
+		}
+	}
+	return f.inUse() - max(running-waiting, 0)
+}
+
+// stack is the stack of the calling goroutine, or of every goroutine, as
+// runtime.Stack prints them.
+func stack(all bool) []byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, all)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// stalled cancels the calls still running, waits for them, and ends the
+// test with what the stall was.
+func (f *fixture) stalled(n int, running map[int]bool, cancels []context.CancelFunc, returned <-chan int) {
+	f.t.Helper()
+	stuck := len(running)
+	held := f.inUse()
+	for i := range running {
+		cancels[i]()
+	}
+	for len(running) > 0 {
+		delete(running, <-returned)
+	}
+	want := fmt.Sprintf("%d calls at once all return, each giving its connection back to the pool", n)
+	if left := f.inUse(); left > 0 {
+		f.t.Fatal(evidence.Errorf(evidence.Deadlock, f.t.Name(), "%s", katatest.Failure{
+			Want: want,
+			Got: fmt.Sprintf("after %d had returned, no call returned for %v, with %s of the Banks' pools in use. "+
+				"%s stayed in use by calls that had already returned, and the %d calls left waited for %s (the test cancelled them)",
+				n-stuck, stallAfter, katatest.Count(held, "connection"), katatest.Count(left, "connection"), stuck,
+				map[bool]string{true: "it", false: "them"}[left == 1]),
+			Means: "no rollback on an early return: a path returned without Commit or Rollback, so its transaction stays " +
+				"open, holding its connection and SQLite's write lock, and every later call waits for them forever. " +
+				"`defer tx.Rollback()` right after BeginTx covers every path (after Commit it does nothing). " +
+				"Rows that are never closed hold a connection too: defer rows.Close()",
+			Hint: 6,
+		}))
+	}
+	f.t.Fatal(evidence.Errorf(evidence.Deadlock, f.t.Name(), "%s", katatest.Failure{
+		Want: want,
+		Got: fmt.Sprintf("after %d had returned, no call returned for %v: all %s of the Banks' pools were taken, "+
+			"and the running calls that held them were themselves waiting in the pool's queue for another one (the test cancelled them)",
+			n-stuck, stallAfter, katatest.Count(held, "connection")),
+		Means: "a call that holds a connection asked the pool for a second one: inside a transaction, a statement " +
+			"went to b.db instead of tx. When every connection is held that way, nobody can go on. " +
+			"Inside a transaction use tx for every statement",
+		Hint: 6,
+	}))
 }
 
 // nameOf names a sentinel error the way the code spells it.
@@ -254,6 +411,7 @@ func (f *fixture) unexpected(op string, err error, want string, hint int) {
 // and reports the first other error. It returns ok=false if there was one.
 func (f *fixture) tally(op string, errs []error, refused error, hint int) (succeeded, refusedCount int, ok bool) {
 	f.t.Helper()
+	f.checkReleased(op, hint)
 	want := "every call returns nil"
 	if refused != nil {
 		want = "every call returns nil or an error that errors.Is " + nameOf(refused)
@@ -278,14 +436,17 @@ const lostUpdate = "a lost update: operations read the same balance before eithe
 
 // Task 1: two deposits at once.
 func TestDeposit_TwoAtOnce(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 1, opening{"alice", 100})
 	calls := meetBeforeWrite(f.bank)
 	amounts := []int64{10, 20}
-	errs := runConcurrently(2, func(i int) error { return f.bank.Deposit(t.Context(), "alice", amounts[i]) })
+	errs := f.concurrently(2, func(ctx context.Context, i int) error { return f.bank.Deposit(ctx, "alice", amounts[i]) })
 	if _, _, ok := f.tally("Deposit", errs, nil, 1); !ok {
 		return
 	}
-	f.checkHookCalled(calls, 2, "Deposit")
+	if !f.checkHookCalled(calls, 2, "Deposit") {
+		return
+	}
 	if got := f.balance("alice"); got != 130 {
 		t.Error(katatest.Failure{
 			Want:  "balance 130: 100 + 10 + 20",
@@ -298,14 +459,17 @@ func TestDeposit_TwoAtOnce(t *testing.T) {
 
 // Task 1: many deposits at once.
 func TestDeposit_ManyAtOnce(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 1, opening{"alice", 0})
 	calls := meetBeforeWrite(f.bank)
 	const n = 100
-	errs := runConcurrently(n, func(i int) error { return f.bank.Deposit(t.Context(), "alice", int64(i+1)) })
+	errs := f.concurrently(n, func(ctx context.Context, i int) error { return f.bank.Deposit(ctx, "alice", int64(i+1)) })
 	if _, _, ok := f.tally("Deposit", errs, nil, 1); !ok {
 		return
 	}
-	f.checkHookCalled(calls, n, "Deposit")
+	if !f.checkHookCalled(calls, n, "Deposit") {
+		return
+	}
 	balance, version := f.row("alice")
 	if balance != n*(n+1)/2 {
 		t.Error(katatest.Failure{
@@ -327,16 +491,19 @@ func TestDeposit_ManyAtOnce(t *testing.T) {
 
 // Task 1: two Banks on one file are two servers on one database.
 func TestDeposit_TwoBanksOneFile(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 2, opening{"alice", 100})
 	other := f.openBank()
 	calls := meetBeforeWrite(f.bank, other)
 	banks := []*Bank{f.bank, other}
 	amounts := []int64{10, 20}
-	errs := runConcurrently(2, func(i int) error { return banks[i].Deposit(t.Context(), "alice", amounts[i]) })
+	errs := f.concurrently(2, func(ctx context.Context, i int) error { return banks[i].Deposit(ctx, "alice", amounts[i]) })
 	if _, _, ok := f.tally("Deposit", errs, nil, 2); !ok {
 		return
 	}
-	f.checkHookCalled(calls, 2, "Deposit")
+	if !f.checkHookCalled(calls, 2, "Deposit") {
+		return
+	}
 	if got := f.balance("alice"); got != 130 {
 		t.Error(katatest.Failure{
 			Want: "balance 130: 100 + 10 through one Bank + 20 through another Bank on the same file",
@@ -350,43 +517,72 @@ func TestDeposit_TwoBanksOneFile(t *testing.T) {
 
 // Task 1: two withdrawals race for the last money.
 func TestWithdraw_NeverOverdraws(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 3, opening{"alice", 100})
-	calls := meetBeforeWrite(f.bank)
-	errs := runConcurrently(2, func(int) error { return f.bank.Withdraw(t.Context(), "alice", 70) })
-	ok, refused, fine := f.tally("Withdraw", errs, ErrInsufficientFunds, 3)
+	f.withdrawRace(f.bank, f.bank)
+}
+
+// Task 1: two withdrawals race for the last money, through two Banks on one
+// file, as two server processes would.
+func TestWithdraw_TwoBanksOneFile(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 2, opening{"alice", 100})
+	f.withdrawRace(f.bank, f.openBank())
+}
+
+// throughTwoBanks is what an overdraft or a lost update between two Banks
+// means. A test that finds one adds it to its explanation.
+const throughTwoBanks = " The two calls went through two Banks on one file, like two server processes: whatever keeps two " +
+	"operations apart must live in the database. A sync.Mutex in one Bank protects that Bank's memory, not the row, " +
+	"and the other Bank never sees it"
+
+// withdrawRace withdraws 70 from alice's 100 twice at once, once through
+// each of banks (the same Bank twice, or two Banks), and checks that one
+// gets the money and the other ErrInsufficientFunds.
+func (f *fixture) withdrawRace(banks ...*Bank) {
+	t := f.t
+	t.Helper()
+	two := banks[0] != banks[1]
+	setup, hint := "", 3
+	if two {
+		setup, hint = "."+throughTwoBanks, 2
+	}
+	calls := meetBeforeWrite(f.banks...)
+	errs := f.concurrently(2, func(ctx context.Context, i int) error { return banks[i].Withdraw(ctx, "alice", 70) })
+	ok, refused, fine := f.tally("Withdraw", errs, ErrInsufficientFunds, hint)
 	if !fine {
 		return
 	}
-	f.checkHookCalled(calls, 1, "Withdraw")
-	f.checkNeverNegative(3)
+	if !f.checkHookCalled(calls, 1, "Withdraw") {
+		return
+	}
+	if !f.checkNeverNegativeIn(hint, setup) {
+		return
+	}
 	got, version := f.row("alice")
+	want := "one withdrawal of 70 from 100 succeeds, the other returns ErrInsufficientFunds; balance 30"
+	if two {
+		want = "one withdrawal of 70 from 100 through each of two Banks on one file: one succeeds, the other returns ErrInsufficientFunds; balance 30"
+	}
 	switch {
 	case ok == 1 && refused == 1 && got == 30:
 	case ok == 2 && got == 30 && version == 1:
 		t.Error(katatest.Failure{
-			Want:  "one withdrawal of 70 from 100 succeeds, the other returns ErrInsufficientFunds; balance 30",
+			Want:  want,
 			Got:   "both returned nil, but only one wrote (balance 30, version 1)",
 			Means: "the second withdrawal was refused by its WHERE, yet reported success: " + ignoredRows,
 			Hint:  3,
 		})
-	case ok == 2 && got < 0:
-		t.Error(katatest.Failure{
-			Want: "one withdrawal of 70 from 100 succeeds, the other returns ErrInsufficientFunds; balance 30",
-			Got:  fmt.Sprintf("both succeeded; balance %d", got),
-			Means: "the account was overdrawn: both withdrawals passed the balance check before either wrote. " +
-				"A check in one statement and a write in another is check-then-act; put the check in the UPDATE's WHERE",
-			Hint: 3,
-		})
 	case ok == 2:
 		t.Error(katatest.Failure{
-			Want:  "one withdrawal of 70 from 100 succeeds, the other returns ErrInsufficientFunds; balance 30",
+			Want:  want,
 			Got:   fmt.Sprintf("both succeeded; balance %d", got),
-			Means: "the bank paid out 140 from 100 and the balance shows one withdrawal: " + lostUpdate,
-			Hint:  3,
+			Means: "the bank paid out 140 from 100 and the balance shows one withdrawal: " + lostUpdate + setup,
+			Hint:  hint,
 		})
 	default:
 		t.Error(katatest.Failure{
-			Want:  "one withdrawal of 70 from 100 succeeds, the other returns ErrInsufficientFunds; balance 30",
+			Want:  want,
 			Got:   fmt.Sprintf("%d succeeded, %d refused; balance %d", ok, refused, got),
 			Means: "the withdrawals did not share the money exactly: look at how Withdraw decides whether there is enough",
 			Hint:  3,
@@ -394,31 +590,78 @@ func TestWithdraw_NeverOverdraws(t *testing.T) {
 	}
 }
 
+// Task 1: a withdrawal may take the whole balance.
+func TestWithdraw_WholeBalance(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 3, opening{"alice", 100})
+	err := try(func() error { return f.bank.Withdraw(t.Context(), "alice", 100) })
+	f.checkReleased("Withdraw(alice, 100)", 3)
+	balance, version := f.row("alice")
+	switch {
+	case err == nil && balance == 0 && version == 1:
+	case errors.Is(err, ErrInsufficientFunds) && balance == 100:
+		t.Error(katatest.Failure{
+			Want: "Withdraw(alice, 100) from a balance of 100 returns nil and leaves 0, at version 1",
+			Got:  fmt.Sprintf("it returned %v; balance %d", err, balance),
+			Means: "the whole balance was refused: the check is one off. \"Only if the balance stays zero or more\" allows " +
+				"a balance of exactly zero: WHERE balance >= ?, not balance > ?",
+			Hint: 3,
+		})
+	case err != nil:
+		f.unexpected("Withdraw(alice, 100)", err, "nil: a withdrawal of the whole balance is allowed", 3)
+	default:
+		t.Error(katatest.Failure{
+			Want: "Withdraw(alice, 100) from a balance of 100 leaves 0, at version 1",
+			Got:  fmt.Sprintf("it returned nil; balance %d, version %d", balance, version),
+			Means: map[bool]string{
+				true:  "the withdrawal took the money but did not add one to the version: every statement that changes a balance must say version = version + 1",
+				false: "the withdrawal reported success but the balance does not show it: take the amount in the UPDATE (balance = balance - ?)",
+			}[balance == 0],
+			Hint: 3,
+		})
+	}
+}
+
 // Task 1: many withdrawals race for the money.
 func TestWithdraw_ManyAtOnce(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 3, opening{"alice", 1000})
 	calls := meetBeforeWrite(f.bank)
 	const n = 50
-	errs := runConcurrently(n, func(int) error { return f.bank.Withdraw(t.Context(), "alice", 30) })
+	errs := f.concurrently(n, func(ctx context.Context, i int) error { return f.bank.Withdraw(ctx, "alice", 30) })
 	ok, refused, fine := f.tally("Withdraw", errs, ErrInsufficientFunds, 3)
 	if !fine {
 		return
 	}
-	f.checkHookCalled(calls, 1, "Withdraw")
-	f.checkNeverNegative(3)
+	if !f.checkHookCalled(calls, 1, "Withdraw") {
+		return
+	}
+	if !f.checkNeverNegative(3) {
+		return
+	}
 	balance, version := f.row("alice")
 	if ok != 33 || refused != 17 || balance != 10 || version != 33 {
-		t.Error(katatest.Failure{
+		fail := katatest.Failure{
 			Want:  "50 withdrawals of 30 from 1000: 33 succeed, 17 return ErrInsufficientFunds; balance 10, version 33",
 			Got:   fmt.Sprintf("%d succeeded, %d refused; balance %d, version %d", ok, refused, balance, version),
 			Means: "withdrawals were lost or overdrew the account: the check and the write must be one statement",
 			Hint:  3,
-		})
+		}
+		if balance == 10 && version == 33 {
+			// The account is right: every write that happened was a whole
+			// withdrawal, checked and taken in one statement. Only the
+			// answers to the callers are wrong.
+			fail.Means = "the account is right, but the answers are not: Withdraw reported success for a withdrawal " +
+				"that changed nothing. The conditional UPDATE matched no row and the code ignored the affected-rows " +
+				"count (Result.RowsAffected): zero rows means there was not enough money, ErrInsufficientFunds"
+		}
+		t.Error(fail)
 	}
 }
 
 // Task 1: every change to a balance adds one to the version.
 func TestDepositWithdraw_BumpVersion(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 4, opening{"alice", 100})
 	ctx := t.Context()
 	for _, step := range []struct {
@@ -451,6 +694,18 @@ func TestDepositWithdraw_BumpVersion(t *testing.T) {
 	}
 }
 
+// cancelled returns a context that is already cancelled.
+func cancelled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
+// ignoredContext is what a nil error means for a call with a cancelled
+// context.
+const ignoredContext = "the call went on with a context that was already cancelled: pass ctx to every statement " +
+	"(ExecContext, QueryRowContext, BeginTx), and return the error the database gives back"
+
 // badCase is one call with bad input and the error it must return.
 type badCase struct {
 	name  string
@@ -464,7 +719,21 @@ func (f *fixture) checkBadInput(cases []badCase, hint int) {
 	f.t.Helper()
 	for _, c := range cases {
 		err := try(c.op)
+		f.checkReleased(c.name, hint)
+		// The bank's own errors may be wrapped; the error of change is the
+		// caller's, and comes back unchanged.
+		same := c.want != errFrozen || err == c.want
+		if errors.Is(err, c.want) && same {
+			continue
+		}
 		if errors.Is(err, c.want) {
+			f.t.Error(katatest.Failure{
+				Want: fmt.Sprintf("%s returns the error of change itself, unchanged (err == the error change returned)", c.name),
+				Got:  fmt.Sprintf("%q, which wraps it", err),
+				Means: "Apply wraps the error of change. The doc promises \"the error change returns, unchanged\": the caller " +
+					"made that error and may compare it with ==. Return err as it is",
+				Hint: 4,
+			})
 			continue
 		}
 		if err == nil {
@@ -480,6 +749,26 @@ func (f *fixture) checkBadInput(cases []badCase, hint int) {
 	}
 }
 
+// checkReleased ends the test at once if the Bank still holds one of its
+// pool's connections after op returned. Such a connection belongs to a
+// transaction that was neither committed nor rolled back, or to rows that
+// were never closed: the next calls would wait for it (and for the
+// database locks it holds) until the watchdog, so the test names it now.
+func (f *fixture) checkReleased(op string, hint int) {
+	f.t.Helper()
+	if n := f.inUse(); n > 0 {
+		f.t.Fatal(katatest.Failure{
+			Want: op + " gives its connection back to the pool before it returns",
+			Got:  katatest.Count(n, "connection") + " of the Bank still in use after every call had returned",
+			Means: "no rollback on an early return: a path returned without Commit or Rollback, so the " +
+				"transaction stays open, holding its connection and its locks, and the next calls wait for " +
+				"them forever. `defer tx.Rollback()` right after BeginTx covers every path (after Commit it " +
+				"does nothing). Rows that are never closed hold a connection too: defer rows.Close()",
+			Hint: hint,
+		})
+	}
+}
+
 // ignoredRows is the explanation for a nil error from an UPDATE that
 // matched no row.
 const ignoredRows = "the UPDATE matched no row and the code ignored the affected-rows count (Result.RowsAffected): " +
@@ -487,6 +776,7 @@ const ignoredRows = "the UPDATE matched no row and the code ignored the affected
 
 // Task 1: bad input is an error value, and writes nothing.
 func TestDepositWithdraw_BadInput(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 3, opening{"alice", 100})
 	ctx := t.Context()
 	f.checkBadInput([]badCase{
@@ -504,6 +794,10 @@ func TestDepositWithdraw_BadInput(t *testing.T) {
 			"money was withdrawn from an account that does not exist: " + ignoredRows},
 		{"Withdraw(alice, 1000)", func() error { return f.bank.Withdraw(ctx, "alice", 1000) }, ErrInsufficientFunds,
 			"a withdrawal of 1000 from 100 reported success: " + ignoredRows},
+		{"Deposit(cancelled context, alice, 10)", func() error { return f.bank.Deposit(cancelled(), "alice", 10) }, context.Canceled,
+			ignoredContext},
+		{"Withdraw(cancelled context, alice, 10)", func() error { return f.bank.Withdraw(cancelled(), "alice", 10) }, context.Canceled,
+			ignoredContext},
 	}, 3)
 	balance, version := f.row("alice")
 	if balance != 100 || version != 0 || f.rowCount() != 1 {
@@ -526,12 +820,33 @@ func adder(n int64, calls *atomic.Int32) func(int64) (int64, error) {
 
 // Task 2: two Apply calls at once; the loser of the race retries.
 func TestApply_RetriesOnConflict(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 4, opening{"alice", 100})
-	calls := meetBeforeWrite(f.bank)
+	f.applyRace(f.bank, f.bank)
+}
+
+// Task 2: two Apply calls at once, through two Banks on one file.
+func TestApply_TwoBanksOneFile(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 4, opening{"alice", 100})
+	f.applyRace(f.bank, f.openBank())
+}
+
+// applyRace runs Apply(+10) and Apply(+20) on alice's 100 at once, through
+// banks[0] and banks[1], made to meet between read and write, and checks
+// that both count.
+func (f *fixture) applyRace(banks ...*Bank) {
+	t := f.t
+	t.Helper()
+	setup := ""
+	if banks[0] != banks[1] {
+		setup = "." + throughTwoBanks
+	}
+	calls := meetBeforeWrite(f.banks...)
 	var changes [2]atomic.Int32
 	amounts := []int64{10, 20}
-	errs := runConcurrently(2, func(i int) error {
-		return f.bank.Apply(t.Context(), "alice", adder(amounts[i], &changes[i]))
+	errs := f.concurrently(2, func(ctx context.Context, i int) error {
+		return banks[i].Apply(ctx, "alice", adder(amounts[i], &changes[i]))
 	})
 	for i, err := range errs {
 		if errors.Is(err, ErrConflict) && changes[i].Load() == 1 {
@@ -548,14 +863,49 @@ func TestApply_RetriesOnConflict(t *testing.T) {
 	if _, _, ok := f.tally("Apply", errs, nil, 5); !ok {
 		return
 	}
-	f.checkHookCalled(calls, 2, "Apply")
+	if !f.checkHookCalled(calls, 2, "Apply") {
+		return
+	}
 	balance, version := f.row("alice")
 	if balance != 130 || version != 2 {
 		t.Error(katatest.Failure{
 			Want: "balance 130, version 2: 100 + 10 + 20, and each Apply added one to the version",
 			Got:  fmt.Sprintf("balance %d, version %d", balance, version),
 			Means: "both Apply calls read 100 and both wrote: a lost update. Either the UPDATE does not say WHERE version = <the version read>, " +
-				"or it does and the code ignored the affected-rows count: zero rows means someone else wrote first",
+				"or it does and the code ignored the affected-rows count: zero rows means someone else wrote first" + setup,
+			Hint: 4,
+		})
+	}
+}
+
+// Task 2: a change may take the balance to exactly zero.
+func TestApply_DownToZero(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 4, opening{"alice", 100})
+	var changes atomic.Int32
+	err := try(func() error { return f.bank.Apply(t.Context(), "alice", adder(-100, &changes)) })
+	f.checkReleased("Apply(alice, -100)", 4)
+	balance, version := f.row("alice")
+	switch {
+	case err == nil && balance == 0 && version == 1:
+	case errors.Is(err, ErrInsufficientFunds) && balance == 100:
+		t.Error(katatest.Failure{
+			Want: "Apply(alice, balance-100) on a balance of 100 returns nil and leaves 0, at version 1",
+			Got:  fmt.Sprintf("it returned %v; balance %d", err, balance),
+			Means: "a change to exactly zero was refused: the check is one off. ErrInsufficientFunds is for a negative " +
+				"result; zero is a balance like any other (next < 0, not next <= 0)",
+			Hint: 4,
+		})
+	case err != nil:
+		f.unexpected("Apply(alice, balance-100)", err, "nil: a change to a balance of zero is allowed", 4)
+	default:
+		t.Error(katatest.Failure{
+			Want: "Apply(alice, balance-100) on a balance of 100 leaves 0, at version 1",
+			Got:  fmt.Sprintf("it returned nil; balance %d, version %d", balance, version),
+			Means: map[bool]string{
+				true:  "Apply wrote the new balance but did not add one to the version: the UPDATE must say version = version + 1",
+				false: "Apply reported success but the balance does not show its change: write the value change returned",
+			}[balance == 0],
 			Hint: 4,
 		})
 	}
@@ -563,6 +913,7 @@ func TestApply_RetriesOnConflict(t *testing.T) {
 
 // Task 2: Apply gives up after MaxAttempts, and not before.
 func TestApply_GivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 5, opening{"alice", 100})
 	// Another writer, with a short busy timeout, changes the account every
 	// time Apply is between its read and its write, for the first
@@ -592,28 +943,30 @@ func TestApply_GivesUpAfterMaxAttempts(t *testing.T) {
 		})
 		return
 	}
-	f.checkHookCalled(&calls, 1, "Apply")
+	if !f.checkHookCalled(&calls, 1, "Apply") {
+		return
+	}
 	balance := f.balance("alice")
 	switch {
 	case errors.Is(err, ErrConflict) && attempts == MaxAttempts && balance == 100:
 	case err == nil && attempts > MaxAttempts:
 		t.Error(katatest.Failure{
 			Want:  fmt.Sprintf("Apply returns ErrConflict after MaxAttempts (%d) attempts when every attempt meets another writer", MaxAttempts),
-			Got:   fmt.Sprintf("it tried %d times and succeeded only when the other writer stopped", attempts),
+			Got:   fmt.Sprintf("it tried %s and succeeded only when the other writer stopped", katatest.Times(attempts)),
 			Means: "unbounded retry: under steady contention a loop without a limit never ends, and every waiting request piles up behind it",
 			Hint:  5,
 		})
 	case err == nil && balance == 100:
 		t.Error(katatest.Failure{
 			Want:  "Apply returns ErrConflict: every one of its writes found the version changed",
-			Got:   fmt.Sprintf("nil after %d attempts, and the balance is still 100", attempts),
+			Got:   fmt.Sprintf("nil after %s, and the balance is still 100", katatest.Count(attempts, "attempt")),
 			Means: "Apply reported success but changed nothing: " + ignoredRows,
 			Hint:  4,
 		})
 	case err == nil:
 		t.Error(katatest.Failure{
 			Want:  "Apply returns ErrConflict: every one of its writes found the version changed",
-			Got:   fmt.Sprintf("nil after %d attempts; balance %d", attempts, balance),
+			Got:   fmt.Sprintf("nil after %s; balance %d", katatest.Count(attempts, "attempt"), balance),
 			Means: "Apply wrote although another writer had changed the account since its read: the UPDATE must say WHERE version = <the version read>",
 			Hint:  4,
 		})
@@ -627,7 +980,7 @@ func TestApply_GivesUpAfterMaxAttempts(t *testing.T) {
 	case errors.Is(err, ErrConflict):
 		t.Error(katatest.Failure{
 			Want:  fmt.Sprintf("Apply calls change exactly MaxAttempts (%d) times, then returns ErrConflict; balance still 100", MaxAttempts),
-			Got:   fmt.Sprintf("%d attempts; balance %d", attempts, balance),
+			Got:   fmt.Sprintf("%s; balance %d", katatest.Count(attempts, "attempt"), balance),
 			Means: "Apply must make exactly MaxAttempts attempts, each one a fresh read, a call to change and a conditional write",
 			Hint:  5,
 		})
@@ -638,6 +991,7 @@ func TestApply_GivesUpAfterMaxAttempts(t *testing.T) {
 
 // Task 2: Apply notices the writes of Deposit and Withdraw.
 func TestApply_NoticesOtherWriters(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	for _, tc := range []struct {
 		name  string
 		other func(context.Context, *Bank) error
@@ -646,7 +1000,9 @@ func TestApply_NoticesOtherWriters(t *testing.T) {
 		{"Deposit", func(ctx context.Context, b *Bank) error { return b.Deposit(ctx, "alice", 10) }, 220},
 		{"Withdraw", func(ctx context.Context, b *Bank) error { return b.Withdraw(ctx, "alice", 10) }, 180},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		// One test, no subtests: each case's message names its writer, and
+		// the test has no message-less heading of its own.
+		func() {
 			f := newFixture(t, 4, opening{"alice", 100})
 			// Between Apply's first read and its first write, a
 			// tc.name of 10 comes in on another connection.
@@ -672,11 +1028,13 @@ func TestApply_NoticesOtherWriters(t *testing.T) {
 				f.unexpected("Apply", err, "nil: the conflict is resolved by one retry", 5)
 				return
 			}
-			f.checkHookCalled(&calls, 1, "Apply")
+			if !f.checkHookCalled(&calls, 1, "Apply") {
+				return
+			}
 			if got := f.balance("alice"); got != tc.want {
 				t.Error(katatest.Failure{
 					Want: fmt.Sprintf("balance %d: the %s of 10 first, then Apply doubles the result", tc.want, tc.name),
-					Got:  fmt.Sprintf("%d, after change was called %d times", got, changes.Load()),
+					Got:  fmt.Sprintf("%d, after change was called %s", got, katatest.Times(changes.Load())),
 					Means: fmt.Sprintf("Apply overwrote a %s that came between its read and its write: a lost update. "+
 						"Either %s does not add one to the version, or Apply does not write WHERE version = <the version read>, "+
 						"or on the retry it wrote the value computed from the old balance instead of reading and calling change again",
@@ -684,22 +1042,25 @@ func TestApply_NoticesOtherWriters(t *testing.T) {
 					Hint: 4,
 				})
 			}
-		})
+		}()
 	}
 }
 
 // Task 2: many Apply calls at once: every success counts, exactly once.
 func TestApply_ManyAtOnce(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 5, opening{"alice", 0})
 	calls := meetBeforeWrite(f.bank)
 	const n = 20
 	changes := make([]atomic.Int32, n)
-	errs := runConcurrently(n, func(i int) error { return f.bank.Apply(t.Context(), "alice", adder(1, &changes[i])) })
+	errs := f.concurrently(n, func(ctx context.Context, i int) error { return f.bank.Apply(ctx, "alice", adder(1, &changes[i])) })
 	ok, _, fine := f.tally("Apply", errs, ErrConflict, 5)
 	if !fine {
 		return
 	}
-	f.checkHookCalled(calls, 2, "Apply")
+	if !f.checkHookCalled(calls, 2, "Apply") {
+		return
+	}
 	balance, version := f.row("alice")
 	if int64(ok) != balance || int64(ok) != version || ok == 0 {
 		t.Error(katatest.Failure{
@@ -716,6 +1077,7 @@ var errFrozen = errors.New("account frozen by the test")
 
 // Task 2: bad input and refused changes write nothing.
 func TestApply_BadInput(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 3, opening{"alice", 100})
 	ctx := t.Context()
 	var changes atomic.Int32
@@ -727,6 +1089,8 @@ func TestApply_BadInput(t *testing.T) {
 		}, errFrozen, "the error of change was dropped: Apply must return it, and write nothing"},
 		{"Apply(alice, -200)", func() error { return f.bank.Apply(ctx, "alice", adder(-200, &changes)) }, ErrInsufficientFunds,
 			"Apply wrote a negative balance: check what change returned before writing it"},
+		{"Apply(cancelled context, alice, +10)", func() error { return f.bank.Apply(cancelled(), "alice", adder(10, &changes)) },
+			context.Canceled, ignoredContext},
 	}, 3)
 	balance, version := f.row("alice")
 	if balance != 100 || version != 0 || f.rowCount() != 1 {
@@ -737,11 +1101,14 @@ func TestApply_BadInput(t *testing.T) {
 			Hint:  3,
 		})
 	}
-	f.checkNeverNegative(3)
+	if !f.checkNeverNegative(3) {
+		return
+	}
 }
 
 // Task 3: a transfer moves the money and bumps both versions.
 func TestTransfer_MovesMoney(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 6, opening{"alice", 100}, opening{"bob", 50})
 	if err := try(func() error { return f.bank.Transfer(t.Context(), "alice", "bob", 30) }); err != nil {
 		f.unexpected("Transfer(alice, bob, 30)", err, "nil", 6)
@@ -761,16 +1128,41 @@ func TestTransfer_MovesMoney(t *testing.T) {
 
 // Task 3: two transfers race for the last money.
 func TestTransfer_NeverOverdraws(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 6, opening{"alice", 100}, opening{"bob", 0}, opening{"carol", 0})
-	calls := meetBeforeWrite(f.bank)
+	f.transferRace(f.bank, f.bank)
+}
+
+// Task 3: two transfers race for the last money, through two Banks on one
+// file.
+func TestTransfer_TwoBanksOneFile(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 6, opening{"alice", 100}, opening{"bob", 0}, opening{"carol", 0})
+	f.transferRace(f.bank, f.openBank())
+}
+
+// transferRace sends 70 of alice's 100 to bob through banks[0] and to
+// carol through banks[1], at once, and checks that exactly one gets it.
+func (f *fixture) transferRace(banks ...*Bank) {
+	t := f.t
+	t.Helper()
+	setup := ""
+	if banks[0] != banks[1] {
+		setup = "." + throughTwoBanks
+	}
+	calls := meetBeforeWrite(f.banks...)
 	to := []string{"bob", "carol"}
-	errs := runConcurrently(2, func(i int) error { return f.bank.Transfer(t.Context(), "alice", to[i], 70) })
+	errs := f.concurrently(2, func(ctx context.Context, i int) error { return banks[i].Transfer(ctx, "alice", to[i], 70) })
 	ok, refused, fine := f.tally("Transfer", errs, ErrInsufficientFunds, 6)
 	if !fine {
 		return
 	}
-	f.checkHookCalled(calls, 1, "Transfer")
-	f.checkNeverNegative(6)
+	if !f.checkHookCalled(calls, 1, "Transfer") {
+		return
+	}
+	if !f.checkNeverNegativeIn(6, setup) {
+		return
+	}
 	a, b, c := f.balance("alice"), f.balance("bob"), f.balance("carol")
 	total := a + b + c
 	switch {
@@ -780,8 +1172,8 @@ func TestTransfer_NeverOverdraws(t *testing.T) {
 			Want: "one transfer of 70 succeeds, the other returns ErrInsufficientFunds; alice 30, and 100 in all",
 			Got:  fmt.Sprintf("%d succeeded; alice %d, bob %d, carol %d: %d in all", ok, a, b, c, total),
 			Means: fmt.Sprintf("money was %s: both transfers read alice's 100 before either wrote. "+
-				"The check and the writes must be one transaction that no other writer can enter between the read and the write",
-				map[bool]string{true: "created", false: "lost"}[total > 100]),
+				"The check and the writes must be one transaction that no other writer can enter between the read and the write%s",
+				map[bool]string{true: "created", false: "lost"}[total > 100], setup),
 			Hint: 6,
 		})
 	default:
@@ -794,7 +1186,37 @@ func TestTransfer_NeverOverdraws(t *testing.T) {
 	}
 }
 
+// Task 3: a transfer may move the whole balance.
+func TestTransfer_WholeBalance(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
+	f := newFixture(t, 6, opening{"alice", 100}, opening{"bob", 50})
+	err := try(func() error { return f.bank.Transfer(t.Context(), "alice", "bob", 100) })
+	f.checkReleased("Transfer(alice, bob, 100)", 6)
+	a, b := f.balance("alice"), f.balance("bob")
+	switch {
+	case err == nil && a == 0 && b == 150:
+	case errors.Is(err, ErrInsufficientFunds) && a == 100 && b == 50:
+		t.Error(katatest.Failure{
+			Want: "Transfer(alice, bob, 100) from a balance of 100 returns nil: alice 0, bob 150",
+			Got:  fmt.Sprintf("it returned %v; alice %d, bob %d", err, a, b),
+			Means: "the whole balance was refused: the check is one off. A transfer that leaves exactly zero is allowed: " +
+				"refuse only when the balance is less than the amount (balance < amount)",
+			Hint: 6,
+		})
+	case err != nil:
+		f.unexpected("Transfer(alice, bob, 100)", err, "nil: a transfer of the whole balance is allowed", 6)
+	default:
+		t.Error(katatest.Failure{
+			Want:  "Transfer(alice, bob, 100) from a balance of 100: alice 0, bob 150",
+			Got:   fmt.Sprintf("it returned nil; alice %d, bob %d", a, b),
+			Means: "the transfer reported success but the balances do not show it",
+			Hint:  6,
+		})
+	}
+}
+
 // transferPlan is a fixed, varied list of transfers among four accounts.
+// Every tenth is refused whatever the order in which they run.
 func transferPlan(n int) (from, to []string, amount []int64) {
 	ids := []string{"alice", "bob", "carol", "dave"}
 	for i := range n {
@@ -802,6 +1224,12 @@ func transferPlan(n int) (from, to []string, amount []int64) {
 		dst := (src + 1 + (i/4)%3) % 4
 		from = append(from, ids[src])
 		to = append(to, ids[dst])
+		if i%10 == 9 {
+			// More than all four accounts hold together: refused whatever
+			// the order, so every run takes the refusal's path.
+			amount = append(amount, 401)
+			continue
+		}
 		amount = append(amount, int64(1+(i*37)%60))
 	}
 	return from, to, amount
@@ -809,17 +1237,22 @@ func transferPlan(n int) (from, to []string, amount []int64) {
 
 // Task 3: many transfers at once conserve money, exactly.
 func TestTransfer_ConservesMoney(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	ids := []string{"alice", "bob", "carol", "dave"}
 	f := newFixture(t, 7, opening{"alice", 100}, opening{"bob", 100}, opening{"carol", 100}, opening{"dave", 100})
 	calls := meetBeforeWrite(f.bank)
 	const n = 60
 	from, to, amount := transferPlan(n)
-	errs := runConcurrently(n, func(i int) error { return f.bank.Transfer(t.Context(), from[i], to[i], amount[i]) })
+	errs := f.concurrently(n, func(ctx context.Context, i int) error { return f.bank.Transfer(ctx, from[i], to[i], amount[i]) })
 	if _, _, ok := f.tally("Transfer", errs, ErrInsufficientFunds, 7); !ok {
 		return
 	}
-	f.checkHookCalled(calls, 1, "Transfer")
-	f.checkNeverNegative(6)
+	if !f.checkHookCalled(calls, 1, "Transfer") {
+		return
+	}
+	if !f.checkNeverNegative(6) {
+		return
+	}
 	// What each account must hold, from the transfers that reported success.
 	want := map[string]int64{"alice": 100, "bob": 100, "carol": 100, "dave": 100}
 	for i, err := range errs {
@@ -856,6 +1289,7 @@ func TestTransfer_ConservesMoney(t *testing.T) {
 
 // Task 3: a transfer that fails halfway changes nothing.
 func TestTransfer_AllOrNothing(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 6, opening{"alice", 100}, opening{"frozen_in", 0}, opening{"frozen_out", 100}, opening{"bob", 0})
 	// The database itself refuses to credit frozen_in or to debit
 	// frozen_out, whichever statement of the transfer runs first.
@@ -872,6 +1306,7 @@ func TestTransfer_AllOrNothing(t *testing.T) {
 	} {
 		name := fmt.Sprintf("Transfer(%s, %s, 30)", tc.from, tc.to)
 		err := try(func() error { return f.bank.Transfer(t.Context(), tc.from, tc.to, 30) })
+		f.checkReleased(name, 6)
 		var p panicked
 		if errors.As(err, &p) {
 			f.unexpected(name, err, "an error", 6)
@@ -903,6 +1338,7 @@ func TestTransfer_AllOrNothing(t *testing.T) {
 
 // Task 3: bad input is an error value, and writes nothing.
 func TestTransfer_BadInput(t *testing.T) {
+	t.Parallel() // real I/O and real waits: the tests overlap them
 	f := newFixture(t, 3, opening{"alice", 100}, opening{"bob", 50})
 	ctx := t.Context()
 	f.checkBadInput([]badCase{
@@ -918,6 +1354,8 @@ func TestTransfer_BadInput(t *testing.T) {
 			"money came from an account that does not exist: " + ignoredRows},
 		{"Transfer(bob, alice, 1000)", func() error { return f.bank.Transfer(ctx, "bob", "alice", 1000) }, ErrInsufficientFunds,
 			"bob sent 1000 that he does not have"},
+		{"Transfer(cancelled context, alice, bob, 10)", func() error { return f.bank.Transfer(cancelled(), "alice", "bob", 10) },
+			context.Canceled, ignoredContext},
 	}, 3)
 	a, av := f.row("alice")
 	b, bv := f.row("bob")
@@ -929,5 +1367,7 @@ func TestTransfer_BadInput(t *testing.T) {
 			Hint:  3,
 		})
 	}
-	f.checkNeverNegative(3)
+	if !f.checkNeverNegative(3) {
+		return
+	}
 }

@@ -94,8 +94,12 @@ func describe(r result) string {
 	}
 }
 
-// reportDials fails the test unless db dialed exactly once.
-func reportDials(t *testing.T, db *fakeDB) {
+// reportDials fails the test unless db dialed exactly once, and reports
+// whether it did. When the dials ran one after another, it calls c.Get once
+// more, alone, to tell a client that dials again on every call from one
+// that checks too early: callers that found "not connected yet" before the
+// first dial and dialed after it, under the lock, without checking again.
+func reportDials(t *testing.T, c *Client, db *fakeDB) bool {
 	t.Helper()
 	dials := db.dials.Load()
 	want := fmt.Sprintf("dial runs exactly once for %d Get calls at the same time", callers)
@@ -103,6 +107,8 @@ func reportDials(t *testing.T, db *fakeDB) {
 		want += ", even though it fails"
 	}
 	switch {
+	case dials == 1:
+		return true
 	case dials == 0:
 		t.Error(katatest.Failure{
 			Want:  want,
@@ -110,32 +116,69 @@ func reportDials(t *testing.T, db *fakeDB) {
 			Means: "Get must connect with the Dialer that NewClient was given",
 			Hint:  2,
 		})
-	case dials > 1 && db.overlapped.Load():
+		return false
+	case db.overlapped.Load():
 		t.Error(katatest.Failure{
 			Want: want,
-			Got:  fmt.Sprintf("dial ran %d times, all at once", dials),
+			Got:  "dial ran " + katatest.Times(dials) + ", all at once",
 			Means: "check-then-act: the callers all saw \"not connected yet\" before the first dial " +
 				"finished, and each one dialed. Three ways to get here: lazy init without Once, " +
 				"a lock that guards the check but not the dial, a new Once made inside Get",
 			Hint: 1,
 		})
-	case dials > 1 && db.err != nil:
+		return false
+	}
+	db.racing.Store(false)
+	before := db.dials.Load()
+	func() {
+		defer func() { recover() }() // a panic here is not this check's business
+		c.Get()
+	}()
+	again := db.dials.Load() > before
+	switch {
+	case again && db.err != nil:
 		t.Error(katatest.Failure{
 			Want: want,
-			Got:  fmt.Sprintf("dial ran %d times, one after another, failing each time", dials),
+			Got:  "dial ran " + katatest.Times(dials) + ", one after another, failing each time, and a later Get dialed again",
 			Means: "a failed dial was retried: each caller found no connection and dialed again. " +
 				"The contract says a failed dial is final and its error is every caller's answer",
 			Hint: 3,
 		})
-	case dials > 1:
+	case again:
 		t.Error(katatest.Failure{
 			Want:  want,
-			Got:   fmt.Sprintf("dial ran %d times, one after another", dials),
+			Got:   "dial ran " + katatest.Times(dials) + ", one after another, and a later Get dialed again",
 			Means: "the connection is not remembered: each caller dialed again after the one before it",
 			Hint:  2,
 		})
+	default:
+		t.Error(katatest.Failure{
+			Want: want,
+			Got: "dial ran " + katatest.Times(dials) + ", one after another, although a later Get does not dial: " +
+				"the callers that arrived during the first dial each dialed again after it",
+			Means: noRecheck,
+			Hint:  1,
+		})
 	}
+	return false
 }
+
+// noRecheck explains a fast path that checks before taking the lock and a
+// dial under the lock that does not check again.
+const noRecheck = "a check before the lock, and a dial under the lock without checking again. Every caller that " +
+	"found \"not connected yet\" (under RLock, or with an atomic load) while the first was dialing waits for the lock, " +
+	"gets it after the first is done, and dials again. After taking the lock, check again whether someone else has " +
+	"connected (double-checked locking), or let sync.Once do both checks"
+
+// sameButWrapped reports whether r holds an error that wraps want but is
+// not want itself.
+func sameButWrapped(r result, want error) bool {
+	return r.panicked == nil && r.err != want && errors.Is(r.err, want)
+}
+
+// wrappedDialError explains a Get that wraps the dial error.
+const wrappedDialError = "Get wraps the dial error. The contract is \"the same error\": the Dialer's own value, " +
+	"which callers may compare with == or inspect, not a new error around it. Return what the dial returned"
 
 // Task 1: nothing happens until the first Get, and later calls reuse the
 // connection.
@@ -160,7 +203,7 @@ func TestGet_IsLazy(t *testing.T) {
 		if n := db.dials.Load(); n != 1 {
 			t.Error(katatest.Failure{
 				Want:  "three Get calls, one after another, dial exactly once",
-				Got:   fmt.Sprintf("dial ran %d times", n),
+				Got:   "dial ran " + katatest.Times(n) + "",
 				Means: "the connection is not remembered: every Get dials again",
 				Hint:  2,
 			})
@@ -185,7 +228,9 @@ func TestGet_ConcurrentCallersShareOneDial(t *testing.T) {
 	c := NewClient(db.dial)
 	results := getConcurrently(c, db)
 
-	reportDials(t, db)
+	if !reportDials(t, c, db) {
+		return // the rest follows from how many dials ran
+	}
 
 	var first *Conn
 	firstAt := -1
@@ -241,16 +286,28 @@ func TestGet_DialErrorReachesEveryCaller(t *testing.T) {
 	c := NewClient(db.dial)
 	results := getConcurrently(c, db)
 
-	reportDials(t, db)
+	if !reportDials(t, c, db) {
+		return
+	}
 
 	wrong, firstWrong := 0, -1
 	for i, r := range results {
-		if r.panicked != nil || !errors.Is(r.err, errRefused) || r.conn != nil {
+		if r.panicked != nil || r.err != errRefused || r.conn != nil {
 			wrong++
 			if firstWrong < 0 {
 				firstWrong = i
 			}
 		}
+	}
+	if wrong > 0 && sameButWrapped(results[firstWrong], errRefused) {
+		t.Error(katatest.Failure{
+			Want: fmt.Sprintf("all %d callers get the dial error itself (err == the Dialer's error) and a nil *Conn", callers),
+			Got: fmt.Sprintf("%d of %d callers did not; caller %d got %s",
+				wrong, callers, firstWrong, describe(results[firstWrong])),
+			Means: wrappedDialError,
+			Hint:  3,
+		})
+		return
 	}
 	if wrong > 0 {
 		t.Error(katatest.Failure{
@@ -272,7 +329,15 @@ func TestGet_FailedDialIsNotRetried(t *testing.T) {
 	c := NewClient(db.dial)
 	for call := 1; call <= 3; call++ {
 		conn, err := c.Get()
-		if !errors.Is(err, errRefused) || conn != nil {
+		if sameButWrapped(result{conn: conn, err: err}, errRefused) {
+			t.Fatal(katatest.Failure{
+				Want:  fmt.Sprintf("Get number %d returns the dial error itself (err == the Dialer's error) and a nil *Conn", call),
+				Got:   describe(result{conn: conn, err: err}),
+				Means: wrappedDialError,
+				Hint:  3,
+			})
+		}
+		if err != errRefused || conn != nil {
 			t.Fatal(katatest.Failure{
 				Want:  fmt.Sprintf("Get number %d returns the dial error %q and a nil *Conn", call, errRefused),
 				Got:   describe(result{conn: conn, err: err}),
@@ -284,7 +349,7 @@ func TestGet_FailedDialIsNotRetried(t *testing.T) {
 	if n := db.dials.Load(); n != 1 {
 		t.Error(katatest.Failure{
 			Want: "three Get calls after a failed dial: still exactly one dial",
-			Got:  fmt.Sprintf("dial ran %d times", n),
+			Got:  "dial ran " + katatest.Times(n) + "",
 			Means: "a failed dial was retried on a later Get. This Client's contract: a failed dial is " +
 				"final and every Get returns its error (as sync.OnceValues does); to retry, make a new Client",
 			Hint: 3,

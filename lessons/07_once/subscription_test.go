@@ -108,7 +108,7 @@ func TestClose_Twice(t *testing.T) {
 	if n := b.calls.Load(); n != 1 {
 		t.Error(katatest.Failure{
 			Want:  "two Close calls unsubscribe exactly once",
-			Got:   fmt.Sprintf("unsubscribe ran %d times", n),
+			Got:   "unsubscribe ran " + katatest.Times(n),
 			Means: "the work of Close is not guarded: every call repeats it",
 			Hint:  4,
 		})
@@ -169,7 +169,7 @@ func TestClose_ConcurrentCallsDoNotPanic(t *testing.T) {
 	if n := b.calls.Load(); n != 1 {
 		t.Error(katatest.Failure{
 			Want: fmt.Sprintf("%d Close calls at the same time unsubscribe exactly once", closers),
-			Got:  fmt.Sprintf("unsubscribe ran %d times", n),
+			Got:  "unsubscribe ran " + katatest.Times(n),
 			Means: "check-then-act: every Close that saw the subscription open unsubscribed, " +
 				"before the first had finished",
 			Hint: 4,
@@ -219,7 +219,15 @@ func TestClose_ReportsUnsubscribeError(t *testing.T) {
 				Hint:  4,
 			})
 		}
-		if !errors.Is(err, errBroker) {
+		if err != errBroker && errors.Is(err, errBroker) {
+			t.Fatal(katatest.Failure{
+				Want:  fmt.Sprintf("Close number %d returns the unsubscribe error itself (err == what unsubscribe returned)", call),
+				Got:   fmt.Sprintf("err=%q, which wraps it", err),
+				Means: wrappedUnsubscribeError,
+				Hint:  4,
+			})
+		}
+		if err != errBroker {
 			t.Fatal(katatest.Failure{
 				Want:  fmt.Sprintf("Close number %d returns the unsubscribe error %q", call, errBroker),
 				Got:   fmt.Sprintf("err=%v", err),
@@ -239,7 +247,7 @@ func TestClose_ReportsUnsubscribeError(t *testing.T) {
 	if n := b.calls.Load(); n != 1 {
 		t.Error(katatest.Failure{
 			Want:  "three Close calls unsubscribe exactly once, even though it failed",
-			Got:   fmt.Sprintf("unsubscribe ran %d times", n),
+			Got:   "unsubscribe ran " + katatest.Times(n),
 			Means: "a failed unsubscribe was retried: Close is final, it reports the error and does not try again",
 			Hint:  4,
 		})
@@ -292,5 +300,118 @@ func TestClose_DoneClosesAfterUnsubscribe(t *testing.T) {
 			Means: "Close did not close Done: readers selecting on it would wait forever",
 			Hint:  4,
 		})
+	}
+	if s.Done() != b.done {
+		t.Error(katatest.Failure{
+			Want:  "Done returns the same channel on every call, after Close too",
+			Got:   "Done returned another channel after Close",
+			Means: "a reader that called Done before Close and one that calls it after must watch the same channel",
+			Hint:  4,
+		})
+	}
+}
+
+// wrappedUnsubscribeError explains a Close that wraps the unsubscribe error.
+const wrappedUnsubscribeError = "Close wraps the unsubscribe error. The contract is \"the error of that one unsubscribe " +
+	"call\": its own value, which callers may compare with ==, not a new error around it"
+
+// Task 3: 20 Close calls at the same time, when unsubscribe fails. The
+// test runs in a child process of its own (katatest.Isolate), so that the
+// race detector, which reports each race once per process, reports an
+// unordered write of the error on every run.
+func TestClose_ConcurrentCallsShareTheError(t *testing.T) {
+	katatest.Isolate(t, katatest.Isolation{Hint: 4}, closeConcurrentlyWithError)
+}
+
+func closeConcurrentlyWithError(t *testing.T) {
+	b := &fakeBroker{err: errBroker, barrier: katatest.NewBarrier(closers)}
+	s := subscribe(b)
+	errs := make([]error, closers)
+	panics := make([]any, closers)
+	b.arrived.Add(closers)
+	b.racing.Store(true)
+	var wg sync.WaitGroup
+	for i := range closers {
+		wg.Go(func() {
+			b.arrived.Done()
+			errs[i], panics[i] = closeSafely(s)
+		})
+	}
+	wg.Wait()
+	for i := range closers {
+		switch {
+		case panics[i] != nil:
+			t.Fatal(katatest.Failure{
+				Want:  fmt.Sprintf("%d Close calls at the same time all return, and none panics", closers),
+				Got:   fmt.Sprintf("Close call %d panicked: %v", i, panics[i]),
+				Means: "double close of a channel: several Close calls saw the subscription still open and each one closed Done",
+				Hint:  4,
+			})
+		case errs[i] != errBroker && errors.Is(errs[i], errBroker):
+			t.Fatal(katatest.Failure{
+				Want:  fmt.Sprintf("every one of %d Close calls at once returns the unsubscribe error itself", closers),
+				Got:   fmt.Sprintf("Close call %d returned %q, which wraps it", i, errs[i]),
+				Means: wrappedUnsubscribeError,
+				Hint:  4,
+			})
+		case errs[i] != errBroker:
+			t.Fatal(katatest.Failure{
+				Want: fmt.Sprintf("every one of %d Close calls at once returns the unsubscribe error %q", closers, errBroker),
+				Got:  fmt.Sprintf("Close call %d returned %v", i, errs[i]),
+				Means: "a Close that ran at the same time as the one that unsubscribed did not get its error. The error must " +
+					"be stored before any caller can read it: inside the once, before Done is closed",
+				Hint: 4,
+			})
+		}
+	}
+}
+
+// Task 3: Done, from many goroutines at once, on a new subscription. Only
+// the race detector can see a channel made lazily without a lock (nothing
+// the test controls runs inside Done), so the test runs in a child process
+// of its own, where the detector reports the race on every run.
+func TestDone_SameChannelForEveryone(t *testing.T) {
+	katatest.Isolate(t, katatest.Isolation{Hint: 4}, doneFromManyGoroutines)
+}
+
+func doneFromManyGoroutines(t *testing.T) {
+	b := &fakeBroker{}
+	s := NewSubscription(b.unsubscribe) // no Done call first: the readers are the first
+	const readers = 8
+	chans := make([]<-chan struct{}, readers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range readers {
+		wg.Go(func() {
+			<-start
+			chans[i] = s.Done()
+		})
+	}
+	var closeErr error
+	var closePanic any
+	wg.Go(func() {
+		<-start
+		closeErr, closePanic = closeSafely(s)
+	})
+	close(start)
+	wg.Wait()
+	if closePanic != nil || closeErr != nil {
+		t.Fatal(katatest.Failure{
+			Want:  "Close returns nil when unsubscribe succeeds",
+			Got:   fmt.Sprintf("err=%v, panic=%v", closeErr, closePanic),
+			Means: "Close must call unsubscribe, close Done and return unsubscribe's error",
+			Hint:  4,
+		})
+	}
+	for i, ch := range chans {
+		if ch != chans[0] || ch == nil || !isClosed(ch) {
+			t.Fatal(katatest.Failure{
+				Want: fmt.Sprintf("%d goroutines that call Done at once on a new subscription, while it is closed, all get one channel, closed by Close", readers),
+				Got:  fmt.Sprintf("reader 0 and reader %d got different channels, or one that Close did not close", i),
+				Means: "Done makes or chooses its channel without synchronization: two first callers each made one, and " +
+					"Close closed only one of them, so a reader of the other waits forever. Make the channel once, in NewSubscription",
+				Hint: 4,
+			})
+		}
 	}
 }

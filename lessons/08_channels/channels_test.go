@@ -2,10 +2,12 @@ package channels
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 func TestMain(m *testing.M) { katatest.Main(m) }
@@ -71,6 +73,30 @@ func receiveAll(ch <-chan string, max int) ([]string, arrival) {
 	return got, gotValue
 }
 
+// receiveSlowly receives from ch like receiveAll, as a consumer that is busy
+// for pause (of fake time) after each event before it receives again: a
+// sender that gives up when nobody is waiting loses events to it.
+func receiveSlowly(ch <-chan string, pause time.Duration, max int) ([]string, arrival) {
+	var got []string
+	for len(got) < max {
+		v, a := receive(ch)
+		if a != gotValue {
+			return got, a
+		}
+		got = append(got, v)
+		time.Sleep(pause)
+	}
+	return got, gotValue
+}
+
+// failAs reports f with the marker of kind before it, so that the course
+// tool names what the test saw (a consumer stuck forever, a goroutine that
+// cannot end) and not merely "test failed". See tools/evidence.
+func failAs(t *testing.T, kind evidence.Kind, f katatest.Failure) {
+	t.Helper()
+	t.Error(evidence.Errorf(kind, t.Name(), "%s", strings.TrimPrefix(f.String(), "\n")))
+}
+
 // drain frees a goroutine that is blocked sending on ch, so that it can
 // reach its return: it receives until ch is closed, nothing arrives for
 // patience, or it has taken 1000 values.
@@ -100,7 +126,7 @@ func call[T any](f func() T) (T, bool) {
 func firstDifference(want, got []string) string {
 	for i := range want {
 		if i >= len(got) {
-			return fmt.Sprintf("%d events %q; %q and after it are missing", len(got), got, want[i])
+			return fmt.Sprintf("%s %q; %q and after it are missing", katatest.Count(len(got), "event"), got, want[i])
 		}
 		if got[i] != want[i] {
 			return fmt.Sprintf("event %d is %q, want %q (got %q)", i+1, got[i], want[i], got)

@@ -2,12 +2,13 @@ package channels
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // The events of one order, in the order a shop emits them.
@@ -18,7 +19,7 @@ func startEmit(t *testing.T, done <-chan struct{}, events ...string) (<-chan str
 	t.Helper()
 	out, ok := call(func() <-chan string { return Emit(done, events...) })
 	if !ok {
-		t.Error(katatest.Failure{
+		failAs(t, evidence.Deadlock, katatest.Failure{
 			Want: "Emit returns the channel at once and sends from a goroutine of its own",
 			Got:  "Emit had not returned after a minute",
 			Means: "Emit sends before it returns the channel. A send on an unbuffered channel waits for a receiver, " +
@@ -74,9 +75,9 @@ func TestEmit_ClosesAfterTheLastEvent(t *testing.T) {
 		got, end := receiveAll(out, len(orderEvents)+1)
 		switch {
 		case end == gotNone:
-			t.Error(katatest.Failure{
+			failAs(t, evidence.Deadlock, katatest.Failure{
 				Want: "the channel is closed after the last event, so the consumer's range loop ends",
-				Got:  fmt.Sprintf("%d events, then nothing for a minute: the channel stayed open", len(got)),
+				Got:  katatest.Count(len(got), "event") + ", then nothing for a minute: the channel stayed open",
 				Means: "the channel was never closed, so range never ends: the consumer waits forever for an event " +
 					"that will not come. The sender closes the channel after its last send",
 				Hint: 1,
@@ -111,10 +112,47 @@ func TestEmit_NoEvents(t *testing.T) {
 				Hint:  1,
 			})
 		case gotNone:
-			t.Error(katatest.Failure{
+			failAs(t, evidence.Deadlock, katatest.Failure{
 				Want:  "Emit() closes the channel at once: there is nothing to send",
 				Got:   "the channel stayed open, with nothing to receive",
 				Means: "the channel was never closed, so range never ends, even when there are no events at all",
+				Hint:  1,
+			})
+		}
+	})
+}
+
+// Task 1: a consumer that is busy between events still gets every one.
+//
+// After each event the consumer works for 10ms before it receives again.
+// Emit's send waits for it: an Emit that skips a send when nobody is
+// waiting (a select with a default case) loses the events sent while the
+// consumer was busy.
+func TestEmit_SlowConsumer(t *testing.T) {
+	katatest.Bubble(t, 1, func(t *testing.T) {
+		var out <-chan string
+		t.Cleanup(func() { drain(out) })
+		out, ok := startEmit(t, nil, orderEvents...)
+		if !ok {
+			return
+		}
+		got, end := receiveSlowly(out, 10*ms, len(orderEvents)+1)
+		if d := firstDifference(orderEvents, got); d != "" {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("the events %q, in this order, to a consumer that is busy for 10ms after each", orderEvents),
+				Got:  d,
+				Means: "events were dropped while the consumer was busy: a send in a select with a default case " +
+					"gives up when nobody is waiting at that instant. A send on an unbuffered channel waits for " +
+					"the receiver (backpressure); only done may end that wait",
+				Hint: 2,
+			})
+			return
+		}
+		if end == gotNone {
+			failAs(t, evidence.Deadlock, katatest.Failure{
+				Want:  "the channel is closed after the last event",
+				Got:   katatest.Count(len(got), "event") + ", then nothing for a minute: the channel stayed open",
+				Means: "the channel was never closed, so range never ends",
 				Hint:  1,
 			})
 		}
@@ -138,7 +176,7 @@ func checkStopped(t *testing.T, out <-chan string, when string) {
 			Hint: 2,
 		})
 	case a == gotValue:
-		t.Error(katatest.Failure{
+		failAs(t, evidence.Leak, katatest.Failure{
 			Want: want,
 			Got:  fmt.Sprintf("Emit was still trying to send %q %s", v, when),
 			Means: "goroutine leak: Emit ignores done and waits on a send with no receiver. The consumer has quit, " +
@@ -146,7 +184,7 @@ func checkStopped(t *testing.T, out <-chan string, when string) {
 			Hint: 2,
 		})
 	case a == gotNone:
-		t.Error(katatest.Failure{
+		failAs(t, evidence.Deadlock, katatest.Failure{
 			Want: want,
 			Got:  "the channel was still open, with nothing to receive, " + when,
 			Means: "Emit stopped sending but did not close the channel: a consumer still ranging over it would " +
@@ -198,23 +236,21 @@ func TestEmit_DoneClosedBeforeTheFirstEvent(t *testing.T) {
 	})
 }
 
-// Task 2: a consumer that closes done and goes on receiving (it has not
-// noticed yet that it quit) gets nothing more: the channel is closed.
+// Task 2: Emit returns the moment its select sees done, and sends nothing
+// more, even to a consumer that goes on receiving.
 //
-// When done is closed, Emit is waiting to send "e-2" with nobody receiving,
-// so a correct Emit can only take the done case and return. The test then
-// receives at once. With one P (GOMAXPROCS 1) the test is waiting to
-// receive before Emit's goroutine runs again, so an Emit that leaves only
-// the select (a "break" inside select) and goes on to the next event finds
-// both a receiver and done ready, and select picks the send half of the
-// time: over 98 more events, it sends.
+// The test lets Emit wait to send "e-2" with nobody receiving, then wakes
+// that select through done, and receives at once, as a consumer that has
+// not noticed yet that it quit. To force the interleaving on every run,
+// whatever the number of Ps, done here is not closed at first: the test
+// sends it one value, which Emit's "case <-done:" takes exactly as it would
+// take a closed done, and closes done only when the test ends. A correct
+// Emit has returned by then, closing its channel. An Emit that leaves only
+// the select (a "break" inside select) goes on to "e-3", where done is not
+// ready any more, and the test receives "e-3".
 func TestEmit_NothingArrivesAfterDone(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	katatest.Bubble(t, 2, func(t *testing.T) {
-		events := make([]string, 100)
-		for i := range events {
-			events[i] = fmt.Sprintf("e-%d", i+1)
-		}
+		events := []string{"e-1", "e-2", "e-3", "e-4"}
 		done := make(chan struct{})
 		quit := sync.OnceFunc(func() { close(done) })
 		var out <-chan string
@@ -233,28 +269,44 @@ func TestEmit_NothingArrivesAfterDone(t *testing.T) {
 			return
 		}
 		synctest.Wait() // Emit waits to send "e-2", and nobody receives
-		quit()
-		got, end := receiveAll(out, len(events))
-		switch {
-		case len(got) == len(events)-1:
-			t.Error(katatest.Failure{
-				Want: "after done is closed, nothing more arrives: the channel is closed",
-				Got:  fmt.Sprintf("all %d remaining events arrived after done was closed", len(got)),
-				Means: "goroutine leak: Emit ignores done, so once the consumer stops receiving its next send " +
+		if cap(out) > 0 {
+			checkStopped(t, out, "after the consumer took one event")
+			return
+		}
+		select {
+		case done <- struct{}{}: // Emit's select took done
+		case <-time.After(patience):
+			if _, a := poll(out); a == gotClosed {
+				t.Error(katatest.Failure{
+					Want: "Emit waits to send \"e-2\" until the consumer receives it or closes done",
+					Got:  "Emit closed its channel after \"e-1\", while the consumer was busy, before done was closed",
+					Means: "events were dropped while the consumer was busy: a send in a select with a default " +
+						"case gives up when nobody is waiting at that instant",
+					Hint: 2,
+				})
+				return
+			}
+			failAs(t, evidence.Leak, katatest.Failure{
+				Want: "Emit, waiting to send \"e-2\" with nobody receiving, takes done at once",
+				Got:  "Emit did not receive from done for a minute: it was still waiting on its send",
+				Means: "goroutine leak: Emit ignores done, so once the consumer stops receiving its send " +
 					"waits forever. Wait for the send and for done in one select",
 				Hint: 2,
 			})
-		case len(got) > 0:
+			return
+		}
+		switch v, a := receive(out); a {
+		case gotValue:
 			t.Error(katatest.Failure{
-				Want: "after done is closed, nothing more arrives: the channel is closed",
-				Got:  fmt.Sprintf("%d more event(s) after done was closed, first %q", len(got), got[0]),
+				Want: "after its select has taken done, Emit sends nothing more: its channel is closed",
+				Got:  fmt.Sprintf("%q arrived after Emit had taken done", v),
 				Means: "Emit went on to the next event after done was closed. A \"break\" inside select leaves " +
 					"only the select, not the for loop: return from the goroutine (its deferred close runs), " +
 					"or break out of the loop with a label",
 				Hint: 2,
 			})
-		case end == gotNone:
-			checkStopped(t, out, "after the consumer took one event, closed done and went on receiving")
+		case gotNone:
+			checkStopped(t, out, "after Emit had taken done")
 		}
 	})
 }

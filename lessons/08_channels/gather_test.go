@@ -3,11 +3,13 @@ package channels
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // A feed makes the test's fake sources and watches what happens to them:
@@ -19,6 +21,7 @@ type feed struct {
 	mu      sync.Mutex // protects the fields below
 	sending int        // sources blocked in a send right now
 	running int        // sources that have started and not returned
+	started int        // sources that have started, returned or not
 	panics  []string   // sends that panicked: "A-3: send on closed channel"
 }
 
@@ -52,6 +55,30 @@ func (f *feed) quiet(d time.Duration) Source {
 	}
 }
 
+// oneSends returns n Sources of which exactly one sends: the one that
+// starts second, whichever that is, sends S-1 after 10ms; every other one
+// returns at once, sending nothing. Which source Gather's goroutines run
+// first does not matter.
+func (f *feed) oneSends(n int) []Source {
+	src := func(out chan<- string) {
+		f.mu.Lock()
+		f.running++
+		f.started++
+		second := f.started == min(2, n)
+		f.mu.Unlock()
+		defer f.add(&f.running, -1)
+		if second {
+			time.Sleep(10 * ms)
+			f.send(out, "S-1")
+		}
+	}
+	sources := make([]Source, n)
+	for i := range sources {
+		sources[i] = src
+	}
+	return sources
+}
+
 // send sends e on out, as a source must: it never closes out. A send on a
 // closed channel panics; send recovers, notes it, and reports false.
 func (f *feed) send(out chan<- string, e string) (sent bool) {
@@ -77,6 +104,12 @@ func (f *feed) add(n *int, d int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	*n += d
+}
+
+func (f *feed) startedCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started
 }
 
 func (f *feed) state() (sending, running int, panics []string) {
@@ -111,7 +144,7 @@ func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, 
 		return got, took, true
 	}
 	if sending > 0 {
-		t.Error(katatest.Failure{
+		failAs(t, evidence.Deadlock, katatest.Failure{
 			Want: "Gather receives while the sources send, and returns after the last source returns",
 			Got:  fmt.Sprintf("Gather had not returned after a minute, and %d source(s) were blocked sending", sending),
 			Means: "the sources are blocked sending and nobody receives: Gather waits for them before it " +
@@ -120,7 +153,7 @@ func gather(t *testing.T, f *feed, sources ...Source) ([]string, time.Duration, 
 			Hint: 5,
 		})
 	} else {
-		t.Error(katatest.Failure{
+		failAs(t, evidence.Deadlock, katatest.Failure{
 			Want: "Gather returns once the last source has returned and the channel is closed",
 			Got:  stillRunning(running),
 			Means: "the channel was never closed, so range never ends: once every source has returned, " +
@@ -233,42 +266,83 @@ func TestGather_NoSources(t *testing.T) {
 	})
 }
 
-// Task 5: many sources that return at once, around one that sends later.
+// Task 5: many sources that start together, and thousands of events.
+//
+// Fifty sources send a hundred events each, as fast as Gather receives
+// them: far more than any buffer a learner would guess, so a Gather that
+// waits for the sources before it receives is stuck however big its buffer,
+// and one that drops events when it is busy loses some.
+func TestGather_ManyEvents(t *testing.T) {
+	katatest.Bubble(t, 5, func(t *testing.T) {
+		f := newFeed(t)
+		const n, each = 50, 100
+		var sources []Source
+		for i := range n {
+			sources = append(sources, f.source(fmt.Sprintf("S%d", i+1), make([]time.Duration, each)...))
+		}
+		got, _, ok := gather(t, f, sources...)
+		if !ok {
+			return
+		}
+		if len(got) != n*each {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("%d events: %d sources send %d each, as fast as Gather receives", n*each, n, each),
+				Got:  katatest.Count(len(got), "event"),
+				Means: "events were lost or invented: every event a source sends must be received once. A " +
+					"forward that gives up when nobody is waiting (a select with a default case) drops events",
+				Hint: 5,
+			})
+			return
+		}
+		next := map[string]int{}
+		for _, e := range got {
+			name, num, _ := strings.Cut(e, "-")
+			next[name]++
+			if want := fmt.Sprint(next[name]); num != want {
+				t.Error(katatest.Failure{
+					Want:  fmt.Sprintf("the events of %s in the order it sent them", name),
+					Got:   fmt.Sprintf("%q where %s-%s was due", e, name, want),
+					Means: "Gather must return the events in the order it received them",
+					Hint:  5,
+				})
+				return
+			}
+		}
+	})
+}
+
+// Task 5: many sources, of which only the one that starts second sends.
 //
 // A Gather that counts running sources inside each source's goroutine and
-// lets "the last one out" close sees the count reach zero as soon as one
-// quiet source has started and returned before the others have started. On
-// one P (GOMAXPROCS 1) the goroutines run one at a time, and the first to
-// run is one of the quiet ones (the last started, or the first), so that
-// close comes before the slow source has even counted itself.
+// lets "the last one out" close sees the count reach zero as soon as the
+// first source to run has returned, if the others' goroutines have not
+// started yet. The test runs on one P (GOMAXPROCS 1), so Gather's
+// goroutines run one at a time, and each of these sources but one returns
+// without blocking: whichever runs first is done before any other has
+// started, and the one that starts second is the only one that sends. The
+// order in which the runtime picks them does not matter.
 func TestGather_QuietSourcesAroundASlowOne(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	katatest.Bubble(t, 5, func(t *testing.T) {
 		f := newFeed(t)
-		var sources []Source
-		for range 20 {
-			sources = append(sources, f.quiet(0))
-		}
-		sources = append(sources, f.source("S", 10*ms)) // S-1 at 10ms
-		for range 20 {
-			sources = append(sources, f.quiet(0))
-		}
-		got, took, ok := gather(t, f, sources...)
+		got, took, ok := gather(t, f, f.oneSends(41)...)
 		if !ok {
 			return
 		}
 		if len(got) == 0 && took == 0 {
-			t.Error(katatest.Failure{
-				Want:  "[\"S-1\"], and Gather returns at 10ms, when the slow source returns",
-				Got:   "no events, at once",
-				Means: "Gather must run every source in a goroutine of its own and receive what they send",
-				Hint:  5,
-			})
-			return
+			if f.startedCount() == 0 {
+				t.Error(katatest.Failure{
+					Want:  "[\"S-1\"], and Gather returns at 10ms, when the source that sends returns",
+					Got:   "no events, at once, and no source was run",
+					Means: "Gather must run every source in a goroutine of its own and receive what they send",
+					Hint:  5,
+				})
+				return
+			}
 		}
 		if d := firstDifference([]string{"S-1"}, got); d != "" || took != 10*ms {
 			t.Error(katatest.Failure{
-				Want: "[\"S-1\"], and Gather returns at 10ms, when the slow source returns",
+				Want: "[\"S-1\"], and Gather returns at 10ms, when the source that sends returns",
 				Got:  fmt.Sprintf("%q at %v", got, took),
 				Means: "the channel was closed before every source was done. A count of running sources kept " +
 					"by the sources' goroutines themselves (\"the last one out closes\") reaches zero whenever " +

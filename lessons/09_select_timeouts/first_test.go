@@ -11,17 +11,21 @@ import (
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // A replica is a fake backend: one copy of a search service. It answers
 // after latency (or fails with err, if set). If its context is done first,
-// it takes hangUp to close its connection and returns the context's error.
+// it takes hangUp to close its connection and returns the context's error,
+// unless it is stubborn: a stubborn replica ignores its context and always
+// answers after latency.
 type replica struct {
-	name    string
-	latency time.Duration
-	err     error
-	hangUp  time.Duration
-	start   time.Time // the test's start; times below are since then
+	name     string
+	latency  time.Duration
+	err      error
+	hangUp   time.Duration
+	stubborn bool
+	start    time.Time // the test's start; times below are since then
 
 	mu          sync.Mutex    // protects the fields below
 	called      bool          // First has called it
@@ -46,6 +50,10 @@ func (r *replica) call(ctx context.Context) (string, error) {
 
 	timer := time.NewTimer(r.latency)
 	defer timer.Stop()
+	done := ctx.Done()
+	if r.stubborn {
+		done = nil
+	}
 	select {
 	case <-timer.C:
 		r.mu.Lock()
@@ -55,7 +63,7 @@ func (r *replica) call(ctx context.Context) (string, error) {
 			return "", r.err
 		}
 		return "results from " + r.name, nil
-	case <-ctx.Done():
+	case <-done:
 		r.mu.Lock()
 		r.cancelledAt = time.Since(r.start)
 		r.mu.Unlock()
@@ -115,8 +123,8 @@ func (j *judge) checkLosersCancelled(won time.Duration, event, winner string, re
 	j.t.Helper()
 	synctest.Wait() // let every replica that was cancelled at this instant notice it
 	for _, r := range replicas {
-		if r.name == winner {
-			continue
+		if r.name == winner || r.stubborn {
+			continue // a stubborn replica does not say whether it was cancelled
 		}
 		r.mu.Lock()
 		called, cancelledAt, finishedAt := r.called, r.cancelledAt, r.finishedAt
@@ -208,13 +216,13 @@ func TestFirst_WaitsForLosers(t *testing.T) {
 			})
 		}
 		if len(o.running) > 0 {
-			j.fail(katatest.Failure{
+			j.t.Error(evidence.Errorf(evidence.Leak, t.Name(), "%s", strings.TrimPrefix(katatest.Failure{
 				Want: "no backend is running when First returns",
 				Got:  fmt.Sprintf("%s still running when First returned after %v", strings.Join(o.running, " and "), o.took),
-				Means: "First returned without waiting for the losers: they outlive the call, and whatever " +
-					"they still do races with the caller. Cancel them, then wait for them (a sync.WaitGroup)",
+				Means: "goroutine leak: First returned without waiting for the losers: they outlive the call, " +
+					"and whatever they still do races with the caller. Cancel them, then wait for them (a sync.WaitGroup)",
 				Hint: 5,
-			})
+			}.String(), "\n")))
 		} else if o.took != 110*time.Millisecond {
 			j.fail(katatest.Failure{
 				Want:  "First returns at 110ms: us answers at 100ms, the cancelled losers need 10ms to hang up",
@@ -277,6 +285,14 @@ func TestFirst_AllFail(t *testing.T) {
 			newReplica("asia", 30*time.Millisecond, errs[2]),
 		}
 		o := j.awaitFirst(startFirst(t.Context(), replicas...))
+		if errors.Is(o.err, ErrNoBackends) {
+			j.fatal(katatest.Failure{
+				Want:  `"" and an error that joins the three failures, at 30ms`,
+				Got:   fmt.Sprintf("%q, %v after %v", o.body, o.err, o.took),
+				Means: "First was given three backends but returned ErrNoBackends: it asked none of them",
+				Hint:  4,
+			})
+		}
 		if o.err == nil || o.body != "" {
 			j.fatal(katatest.Failure{
 				Want:  `"" and an error when every replica fails`,
@@ -308,7 +324,14 @@ func TestFirst_AllFail(t *testing.T) {
 	})
 }
 
-// Task 3: when the caller gives up, First cancels every replica and returns.
+// Task 3: when the caller gives up, First cancels every replica, waits for
+// them, and returns the caller's error.
+//
+// The caller's context expires at 50ms. eu and us listen to their context
+// and need 10ms to hang up; asia ignores its context and succeeds at 55ms,
+// after the caller gave up. First returns at 60ms, when the last replica has
+// returned, with context.DeadlineExceeded: asia's late success does not
+// count, because ctx was done before any backend succeeded.
 func TestFirst_ParentCancelled(t *testing.T) {
 	katatest.Bubble(t, 5, func(t *testing.T) {
 		j := newJudge(t, leakMeansFirst, 5)
@@ -317,14 +340,45 @@ func TestFirst_ParentCancelled(t *testing.T) {
 		replicas := []*replica{
 			newReplica("eu", 200*time.Millisecond, nil),
 			newReplica("us", 100*time.Millisecond, nil),
+			newReplica("asia", 55*time.Millisecond, nil),
 		}
+		replicas[0].hangUp, replicas[1].hangUp = 10*time.Millisecond, 10*time.Millisecond
+		replicas[2].stubborn = true
 		o := j.awaitFirst(startFirst(ctx, replicas...))
-		if !errors.Is(o.err, context.DeadlineExceeded) || o.took != 50*time.Millisecond {
+		const want = "First returns at 60ms with an error that is context.DeadlineExceeded: the caller's context " +
+			"expires at 50ms, the cancelled replicas need 10ms to hang up"
+		switch {
+		case errors.Is(o.err, ErrNoBackends):
+			j.fatal(katatest.Failure{
+				Want:  want,
+				Got:   fmt.Sprintf("%q, %v after %v", o.body, o.err, o.took),
+				Means: "First was given three backends but returned ErrNoBackends: it asked none of them",
+				Hint:  4,
+			})
+		case len(o.running) > 0:
+			j.t.Error(evidence.Errorf(evidence.Leak, t.Name(), "%s", strings.TrimPrefix(katatest.Failure{
+				Want: "no backend is running when First returns, also when the caller gave up",
+				Got:  fmt.Sprintf("%s still running when First returned after %v", strings.Join(o.running, " and "), o.took),
+				Means: "goroutine leak: First returned without waiting for the backends: they outlive the call. " +
+					"On every way out, the caller giving up included, cancel them, then wait (the same stop() " +
+					"as on a success)",
+				Hint: 5,
+			}.String(), "\n")))
+		case o.err == nil:
 			j.fail(katatest.Failure{
-				Want: "First returns at 50ms, when the caller's context expires, with an error that is context.DeadlineExceeded",
+				Want: want,
+				Got:  fmt.Sprintf("%q, nil after %v", o.body, o.took),
+				Means: "First returned a success that came after the caller had given up: when ctx is done " +
+					"before any backend succeeds, the caller's error is the answer. Wait for ctx.Done() " +
+					"in the same select as the answers",
+				Hint: 5,
+			})
+		case !errors.Is(o.err, context.DeadlineExceeded) || o.took != 60*time.Millisecond:
+			j.fail(katatest.Failure{
+				Want: want,
 				Got:  fmt.Sprintf("%q, %v after %v", o.body, o.err, o.took),
 				Means: "the caller's cancellation did not reach the replicas: derive their context from ctx, " +
-					"so that the caller giving up stops them all",
+					"so that the caller giving up stops them all, then wait for them",
 				Hint: 5,
 			})
 		}

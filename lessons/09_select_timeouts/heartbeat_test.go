@@ -4,17 +4,20 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // A pulse records the beats of a Heartbeat: when each one started. Each
-// beat runs for takes.
+// beat runs for takes, except the first, which runs for first if it is set.
 type pulse struct {
 	takes time.Duration
+	first time.Duration
 	start time.Time // the test's start; times below are since then
 
 	mu      sync.Mutex      // protects the fields below
@@ -38,9 +41,13 @@ func (p *pulse) beat() {
 	}
 	p.beats = append(p.beats, time.Since(p.start))
 	p.running++
+	takes := p.takes
+	if len(p.beats) == 1 && p.first > 0 {
+		takes = p.first
+	}
 	p.mu.Unlock()
-	if p.takes > 0 {
-		time.Sleep(p.takes)
+	if takes > 0 {
+		time.Sleep(takes)
 	}
 	p.mu.Lock()
 	p.running--
@@ -105,10 +112,18 @@ func (j *judge) checkBeats(p *pulse, now time.Duration, want []time.Duration, me
 	got, _ := p.snapshot()
 	for i := range max(len(got), len(want)) {
 		switch {
+		case i >= len(got) && len(got) == 0:
+			j.fail(katatest.Failure{
+				Want:  fmt.Sprintf("by %v, beat %d has started at %v", now, i+1, want[i]),
+				Got:   "no beat at all yet",
+				Means: "nothing was beaten yet: Heartbeat has not called beat once. Call it on every tick of a time.Ticker",
+				Hint:  6,
+			})
+			return false
 		case i >= len(got):
 			j.fail(katatest.Failure{
 				Want:  fmt.Sprintf("by %v, beat %d has started at %v", now, i+1, want[i]),
-				Got:   fmt.Sprintf("%d beats, at %v", len(got), got),
+				Got:   fmt.Sprintf("%s, at %v", katatest.Count(len(got), "beat"), got),
 				Means: "a beat is missing: beat on every tick of a time.Ticker",
 				Hint:  6,
 			})
@@ -179,7 +194,7 @@ func TestHeartbeat_SlowBeatKeepsSchedule(t *testing.T) {
 		out := startHeartbeat(ctx, time.Second, p)
 
 		katatest.Advance(3100 * time.Millisecond)
-		j.checkBeats(p, 3100*time.Millisecond, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second},
+		onSchedule := j.checkBeats(p, 3100*time.Millisecond, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second},
 			"the schedule drifts: each beat waited a fresh interval after the previous beat ended "+
 				"(time.After or time.Sleep in the loop), so every beat's 300ms piles up. "+
 				"A time.Ticker keeps a fixed schedule")
@@ -188,6 +203,9 @@ func TestHeartbeat_SlowBeatKeepsSchedule(t *testing.T) {
 		cancel()
 		s := j.awaitHeartbeat(out)
 		switch {
+		case !onSchedule:
+			// Off schedule, no beat need be running at 3.1s: when Heartbeat
+			// returns says nothing more.
 		case s.running > 0:
 			j.fail(katatest.Failure{
 				Want: "Heartbeat returns at 3.3s, when the beat it is running has returned",
@@ -237,16 +255,87 @@ func TestHeartbeat_StopsWhenCancelled(t *testing.T) {
 
 		katatest.Advance(10 * time.Second)
 		if beats, _ := p.snapshot(); len(beats) > 2 {
-			j.fail(katatest.Failure{
+			j.t.Error(evidence.Errorf(evidence.Leak, j.t.Name(), "%s", strings.TrimPrefix(katatest.Failure{
 				Want: "no beat after Heartbeat was cancelled at 2.5s",
 				Got:  fmt.Sprintf("beats at %v", beats),
-				Means: "beats kept coming after Heartbeat returned: the ticker was never stopped, and a " +
-					"goroutine still ranges over it (time.Tick cannot be stopped at all). Stop the ticker " +
-					"and beat only on Heartbeat's own goroutine",
+				Means: "goroutine leak: beats kept coming after Heartbeat returned: the ticker was never " +
+					"stopped, and a goroutine Heartbeat started still ranges over it (time.Tick cannot be " +
+					"stopped at all). Stop the ticker and beat only on Heartbeat's own goroutine",
 				Hint: 6,
-			})
+			}.String(), "\n")))
 		}
 		p.finish()
 		j.noLeftovers()
 	})
+}
+
+// Task 4: a beat longer than the period does not make Heartbeat beat the
+// ticks it missed.
+//
+// The first beat, at 1h, takes 2.5h; the ticks at 2h and 3h come while it
+// runs. A time.Ticker drops them (it may still deliver one tick when the
+// beat ends, at 3.5h), and the beats go on at 4h and 5h. A timer re-armed to
+// start + n*every after each beat fires at once for every slot it missed:
+// two beats at 3.5h, one for 2h and one for 3h. The period is an hour, as
+// long as any a real heartbeat uses: fake time makes it free.
+func TestHeartbeat_LongBeatDropsMissedTicks(t *testing.T) {
+	katatest.Bubble(t, 6, func(t *testing.T) {
+		j := newJudge(t, leakMeansHeartbeat, 6)
+		const h = time.Hour
+		p := newPulse(0)
+		p.first = 2*h + 30*time.Minute
+		t.Cleanup(p.finish)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		out := startHeartbeat(ctx, h, p)
+
+		katatest.Advance(5*h + 30*time.Minute)
+		got, _ := p.snapshot()
+		cancel()
+		j.awaitHeartbeat(out)
+		p.finish()
+		late := []time.Duration{h, 3*h + 30*time.Minute, 4 * h, 5 * h} // the ticker's one late tick, at 3.5h
+		dropped := []time.Duration{h, 4 * h, 5 * h}                    // or none
+		if !equalBeats(got, late) && !equalBeats(got, dropped) {
+			means := "after a beat longer than the period, the beats must go on at the next ticks: " +
+				"beat on the ticks of one time.Ticker"
+			switch {
+			case len(got) == 0:
+				means = "nothing was beaten yet: Heartbeat has not called beat once. Call it on every tick of a time.Ticker"
+			case countAt(got, 3*h+30*time.Minute) > 1:
+				means = "the ticks missed during the long beat were beaten in a burst when it ended: a timer " +
+					"re-armed to start + n*every fires at once for every slot already past. If a beat takes " +
+					"longer than every, the ticks it missed are dropped, as a time.Ticker drops them"
+			}
+			j.fail(katatest.Failure{
+				Want:  fmt.Sprintf("every 1h, the first beat taking 2.5h: beats at %v (or without the late one at 3.5h)", late),
+				Got:   fmt.Sprintf("beats at %v", got),
+				Means: means,
+				Hint:  6,
+			})
+		}
+		j.noLeftovers()
+	})
+}
+
+func equalBeats(a, b []time.Duration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func countAt(beats []time.Duration, at time.Duration) int {
+	n := 0
+	for _, b := range beats {
+		if b == at {
+			n++
+		}
+	}
+	return n
 }

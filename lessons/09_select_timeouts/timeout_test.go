@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gokatas/concurrency/lessons/internal/katatest"
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // A slowCall is a fake Call, a price lookup that answers after latency. It
@@ -195,16 +197,33 @@ func TestWithTimeout_StopsTheCall(t *testing.T) {
 			})
 		}
 		katatest.Advance(time.Nanosecond)
-		if at := c.cancelled(); at != d {
-			j.fail(katatest.Failure{
-				Want: "the call sees its context done exactly at the 100ms deadline",
-				Got:  "at 100ms its context was still live",
-				Means: "the call kept running after the timeout: WithTimeout gave up on it but never cancelled its " +
-					"context, so the work goes on for nobody (in Node.js, the losing promise of Promise.race runs on too)",
-				Hint: 2,
-			})
+		var returned *outcome
+		select {
+		case o := <-out:
+			returned = &o
+		default:
 		}
-		j.awaitWithTimeout(out, d)
+		if at := c.cancelled(); at != d && returned == nil {
+			j.fail(katatest.Failure{
+				Want: "at the 100ms deadline WithTimeout gives up and cancels the call's context",
+				Got:  "at 100ms WithTimeout was still waiting, and the call's context was still live",
+				Means: "nothing ended the wait at the deadline, so nothing cancelled the call either: select on " +
+					"the call's answer and a timer, and cancel the call's context when the timer wins",
+				Hint: 1,
+			})
+		} else if at != d {
+			j.t.Error(evidence.Errorf(evidence.Leak, t.Name(), "%s", strings.TrimPrefix(katatest.Failure{
+				Want: "the call sees its context done exactly at the 100ms deadline",
+				Got:  "at 100ms its context was still live, and the call's goroutine was still running",
+				Means: "goroutine leak: the call kept running after the timeout: WithTimeout gave up on it but never " +
+					"cancelled its context, so its goroutine outlives WithTimeout and the work goes on for nobody " +
+					"(in Node.js, the losing promise of Promise.race runs on too)",
+				Hint: 2,
+			}.String(), "\n")))
+		}
+		if returned == nil {
+			j.awaitWithTimeout(out, d)
+		}
 		j.noLeftovers()
 	})
 }

@@ -67,7 +67,12 @@ func (a *fakeAudit) only(t *testing.T) write {
 	t.Helper()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if len(a.writes) != 1 {
+	switch len(a.writes) {
+	case 0:
+		t.Fatal("one request must make exactly one audit write, counted so that Wait waits for it; " +
+			"none had started when Wait returned")
+	case 1:
+	default:
 		t.Fatalf("one request must make exactly one audit write; it made %d", len(a.writes))
 	}
 	return *a.writes[0]
@@ -119,6 +124,21 @@ func TestOrders_AnswersBeforeTheAudit(t *testing.T) {
 				Hint:  4,
 			})
 		}
+		places, err := katatest.AddInsideGo(".")
+		if err != nil {
+			t.Fatalf("reading the lesson's source: %v", err)
+		}
+		if len(places) > 0 {
+			t.Error(katatest.Failure{
+				Want: "the audit write is counted before its goroutine starts: o.writes.Go(...), or Add before the go statement",
+				Got:  fmt.Sprintf("wg.Add inside the goroutine at %v", places),
+				Means: "wg.Add inside the goroutine: a Wait that runs before the goroutine does sees a zero counter " +
+					"and returns while the audit write is still to come, so a server that shuts down loses it. " +
+					"(go vet reports this too.) Start the write with o.writes.Go",
+				Hint: 4,
+			})
+			return
+		}
 		w := log.only(t)
 		if w.event != AuditEvent || w.endedAt < 0 || waited < w.endedAt {
 			t.Error(katatest.Failure{
@@ -127,6 +147,44 @@ func TestOrders_AnswersBeforeTheAudit(t *testing.T) {
 					instant(w.endedAt, "never"), instant(waited, "not within an hour")),
 				Means: "Wait returned before the audit write ended: count the write's goroutine so that Wait can wait for it",
 				Hint:  4,
+			})
+		}
+	})
+}
+
+// Task 3: Wait waits for a write whose goroutine has already started.
+//
+// The test lets fake time pass between ServeHTTP and Wait, so the write's
+// goroutine has run (and is inside Write) when Wait is called. A goroutine
+// that counts itself with wg.Add once it runs then wins its race with Wait
+// every time: Wait waits, but nothing orders that Add before it, and -race
+// reports the Add and the Wait as a data race on every run, where
+// TestOrders_AnswersBeforeTheAudit's source check explains it.
+func TestOrders_WaitCountsAStartedWrite(t *testing.T) {
+	katatest.Bubble(t, 4, func(t *testing.T) {
+		log := newFakeAudit(ms(50))
+		o := &Orders{Audit: log}
+		begin := time.Now()
+		ctx, cancel := context.WithCancel(WithRequestID(context.Background(), "req-42"))
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/orders", nil)
+		o.ServeHTTP(httptest.NewRecorder(), req)
+		cancel()           // the request is over
+		time.Sleep(ms(10)) // the write's goroutine runs, and waits in Write
+		out := start(begin, func() error { o.Wait(); return nil })
+		res, ok := await(out)
+		waited := res.at
+		if !ok {
+			waited = -1
+		}
+		w := log.only(t)
+		if w.endedAt < 0 || waited < w.endedAt {
+			t.Error(katatest.Failure{
+				Want: "Wait, called at 10ms while the audit write is in progress, returns once the write has ended",
+				Got: fmt.Sprintf("the write ended %s, Wait returned %s",
+					instant(w.endedAt, "never"), instant(waited, "not within an hour")),
+				Means: "Wait returned before the audit write ended: count the write's goroutine before it starts " +
+					"(o.writes.Go), so that Wait can wait for it",
+				Hint: 4,
 			})
 		}
 	})
@@ -201,7 +259,7 @@ func TestOrders_AuditContextIsReleased(t *testing.T) {
 		// placeOrder returns at the instant Wait returned: no fake time has
 		// passed since, so the write's 2s deadline cannot have ended it.
 		if err := w.ctx.Err(); w.err != nil || err == nil {
-			t.Error(katatest.Failure{
+			f := katatest.Failure{
 				Want: "the audit write completes at 50ms, and by the time Wait returns its context is cancelled " +
 					"(the cancel from context.WithTimeout was called)",
 				Got: fmt.Sprintf("the write ended at %v with %s; when Wait returned (%s) its context's Err() was %s",
@@ -210,7 +268,13 @@ func TestOrders_AuditContextIsReleased(t *testing.T) {
 					"until the deadline, long after the write. go vet reports it as a lost cancel. " +
 					"Call cancel in the goroutine, after the write (`defer cancel()` inside it)",
 				Hint: 4,
-			})
+			}
+			if w.err != nil && w.endedAt < ms(50) {
+				f.Means = "the write never got to complete: its context was done before the write's 50ms were over " +
+					"(request context passed to background work, see TestOrders_AuditOutlivesTheRequest). " +
+					"Give it a context of its own first (context.WithoutCancel and a timeout), then call its cancel after the write"
+			}
+			t.Error(f)
 		}
 	})
 }

@@ -165,6 +165,16 @@ func TestQuote_OneBudgetForTheChain(t *testing.T) {
 				Means: "callers test for a timeout with errors.Is(err, context.DeadlineExceeded); wrap the error with %w",
 				Hint:  2,
 			})
+		} else if _, cause := svc.done(taxStep); errors.Is(cause, ErrQuoteTimeout) && !errors.Is(err, ErrQuoteTimeout) {
+			t.Error(katatest.Failure{
+				Want: "when the budget runs out during Tax, the second call, Quote returns an error that wraps ErrQuoteTimeout, " +
+					"the cause of Tax's context",
+				Got: errText(err),
+				Means: "the cause is lost on the Tax path: Quote returned the Tax call's error, which is ctx.Err(), " +
+					"instead of the cause. Explain the second call's failure the same way as the first's: " +
+					"context.Cause(ctx) when the context is done",
+				Hint: 2,
+			})
 		}
 	})
 }
@@ -228,6 +238,9 @@ func TestQuote_ReturnsTheCause(t *testing.T) {
 func TestQuote_CancelsOnEveryPath(t *testing.T) {
 	errOutOfStock := errors.New("kettle: out of stock")
 	errNoTaxRate := errors.New("no tax rate for this region")
+	// The tax service's own upstream timed out: its error wraps
+	// context.DeadlineExceeded, but Quote's context is live.
+	errTaxUpstream := fmt.Errorf("tax service: rates backend: %w", context.DeadlineExceeded)
 	for _, c := range []struct {
 		path     string
 		priceErr error
@@ -239,6 +252,7 @@ func TestQuote_CancelsOnEveryPath(t *testing.T) {
 		{"success", nil, nil, "Tax", nil, ms(50)},
 		{"Price failed", errOutOfStock, nil, "Price", errOutOfStock, ms(30)},
 		{"Tax failed", nil, errNoTaxRate, "Tax", errNoTaxRate, ms(50)},
+		{"Tax timed out on its own", nil, errTaxUpstream, "Tax", errTaxUpstream, ms(50)},
 	} {
 		katatest.Bubble(t, 1, func(t *testing.T) {
 			svc := newFakePrices(ms(30), ms(20))
@@ -253,7 +267,9 @@ func TestQuote_CancelsOnEveryPath(t *testing.T) {
 					Want: fmt.Sprintf("on the %s path Quote returns %s (wrapped or not)", c.path, errText(c.want)),
 					Got:  errText(err),
 					Means: "Quote lost the service's error. While the context is live its cause is nil, and a " +
-						"deferred cancel runs only after the return statement: return the call's own error then",
+						"deferred cancel runs only after the return statement: return the call's own error then. " +
+						"Ask the context whether it is done (context.Cause(ctx) != nil), not the error: a service's " +
+						"own timeout wraps context.DeadlineExceeded too",
 					Hint: 2,
 				})
 			case took != c.at:
@@ -338,6 +354,45 @@ func TestQuote_CallerCancels(t *testing.T) {
 				Got:  fmt.Sprintf("%s after %v", errText(err), took),
 				Means: "a derived context never outlives its parent, and its cause is the parent's when the parent " +
 					"ends first. Return context.Cause(ctx) rather than ErrQuoteTimeout for every timeout",
+				Hint: 2,
+			})
+		}
+	})
+	// The caller cancels during Tax, the second call.
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		svc := newFakePrices(ms(30), ms(60))
+		parent, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		time.AfterFunc(ms(50), func() { cancel(errClientGone) })
+		var err error
+		took := katatest.Elapsed(func() { _, err = Quote(parent, svc, "kettle") })
+		if took != ms(50) || !errors.Is(err, errClientGone) {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("the caller cancels at 50ms, during Tax: Quote fails at 50ms with an error that wraps %s",
+					errText(errClientGone)),
+				Got: fmt.Sprintf("%s after %v", errText(err), took),
+				Means: "the cause is lost when the second call fails: Quote returned Tax's error, which is ctx.Err(), " +
+					"instead of context.Cause(ctx). Explain every call's failure the same way",
+				Hint: 2,
+			})
+		}
+	})
+	// The caller's context is already done when Quote is called.
+	katatest.Bubble(t, 2, func(t *testing.T) {
+		svc := newFakePrices(ms(30), ms(20))
+		parent, cancel := context.WithCancelCause(context.Background())
+		cancel(errClientGone)
+		var got int
+		var err error
+		took := katatest.Elapsed(func() { got, err = Quote(parent, svc, "kettle") })
+		if took != 0 || got != 0 || !errors.Is(err, errClientGone) {
+			t.Error(katatest.Failure{
+				Want: fmt.Sprintf("with a caller's context already cancelled, Quote returns at once (0s) with an error "+
+					"that wraps the caller's cause %s", errText(errClientGone)),
+				Got: fmt.Sprintf("%d, %s after %v", got, errText(err), took),
+				Means: "already-cancelled context: the error must say why, as for a cancel during the call. A shortcut " +
+					"`if ctx.Err() != nil { return 0, ctx.Err() }` says only \"context canceled\"; none is needed, " +
+					"since the services return at once on a done context. Return context.Cause(ctx)",
 				Hint: 2,
 			})
 		}

@@ -31,7 +31,15 @@ func TestFeed_PublishAndHistory(t *testing.T) {
 			case got := <-ch:
 				assert.Equal(t, want, got, katatest.Means(fmt.Sprintf("event %d reaches the watcher in publish order", i), 6))
 			default:
-				t.Errorf("the watcher did not receive event %d", i)
+				t.Error(katatest.Failure{
+					Want: fmt.Sprintf("event %d is in the watcher's channel when Publish returns: the channel has room for every event", i),
+					Got:  "it was not",
+					Means: "Publish returned without sending the event: it was dropped, or handed to a goroutine " +
+						"that sends it later (fire and forget: `go func() { ch <- e }()`), so events arrive late, " +
+						"out of order, or never. Send in Publish itself, after Unlock",
+					Hint: 6,
+				})
+				return
 			}
 		}
 		h := f.History()
@@ -92,9 +100,18 @@ func watchSlowly(t *testing.T, f *Feed, events []Event, handle func(i int)) {
 	for i, want := range events {
 		if !waitBlocked("publishEvents", published, "chan send") && isClosed(published) {
 			select {
-			case got := <-ch: // a send still pending: the event was not dropped
-				assert.Equal(t, want, got, katatest.Means(fmt.Sprintf("event %d reaches the watcher in publish order", i), 6))
-				continue
+			case got := <-ch: // a send still pending after Publish returned
+				t.Error(katatest.Failure{
+					Want: fmt.Sprintf("Publish waits until the watcher has received event %d", i),
+					Got: fmt.Sprintf("Publish returned first, and %v was sent later, from another goroutine "+
+						"(event %d is %v)", got, i, want),
+					Means: "fire-and-forget send: Publish handed the send to a goroutine of its own " +
+						"(`go func() { ch <- e }()`) and returned. Nothing orders those goroutines, so events can " +
+						"arrive out of order, and a slow watcher piles up blocked goroutines. Copy the watchers " +
+						"under the lock, Unlock, then send in Publish itself",
+					Hint: 6,
+				})
+				return
 			default:
 			}
 			t.Error(katatest.Failure{

@@ -28,12 +28,17 @@ func testRates() *Rates {
 func TestRates_Convert(t *testing.T) {
 	isolate(t, 5, reentrantRates, func(t *testing.T) {
 		r := testRates()
-		calls, unlocked := 0, 0
+		calls, unlocked, exclusive := 0, 0, 0
 		whileReading = func() {
 			calls++
-			if r.mu.TryLock() {
+			switch {
+			case r.mu.TryLock():
 				r.mu.Unlock()
 				unlocked++
+			case !r.mu.TryRLock():
+				exclusive++
+			default:
+				r.mu.RUnlock()
 			}
 		}
 		for _, c := range []struct {
@@ -54,6 +59,14 @@ func TestRates_Convert(t *testing.T) {
 		assert.ErrorIs(t, err, ErrUnknownCurrency)
 		_, err = r.Convert(5, "EUR", "XYZ")
 		assert.ErrorIs(t, err, ErrUnknownCurrency)
+		if exclusive > 0 {
+			t.Error(katatest.Failure{
+				Want:  "whileReading runs while Convert holds the read lock, so that another reader can get in at the same time",
+				Got:   fmt.Sprintf("no other reader could take the read lock in %d of %d calls", exclusive, calls),
+				Means: "Convert holds the write lock (Lock) where a read lock (RLock) is enough: conversions no longer run side by side, and every reader waits for every other reader. Take r.mu.RLock once",
+				Hint:  5,
+			})
+		}
 		if unlocked > 0 {
 			t.Error(katatest.Failure{
 				Want:  "whileReading runs while Convert holds the read lock",
@@ -79,9 +92,10 @@ func TestRates_ConvertWhileSetting(t *testing.T) {
 		r := testRates()
 		setDone := make(chan struct{})
 		var once sync.Once
+		setCurrency, setTo := "USD", int64(50)
 		whileReading = func() {
 			once.Do(func() {
-				go setRate(r, "USD", 50, setDone)
+				go setRate(r, setCurrency, setTo, setDone)
 				waitBlocked("setRate", setDone, "sync.RWMutex.Lock", "sync.Mutex.Lock")
 			})
 		}
@@ -94,6 +108,46 @@ func TestRates_ConvertWhileSetting(t *testing.T) {
 		got, err = r.Convert(1000, "USD", "EUR")
 		assert.NoError(t, err)
 		assert.Equal(t, int64(500), got, katatest.Means("after Set, USD is 50: 1000 × 50 / 100", 5))
+		if t.Failed() {
+			return
+		}
+
+		// The same with a Set of the second currency: a Convert that lets go
+		// of the read lock between its two reads lets the waiting Set in,
+		// and reads the old rate of USD with the new rate of GBP.
+		setDone = make(chan struct{})
+		once = sync.Once{}
+		setCurrency, setTo = "GBP", 200
+		got, err = r.Convert(1000, "USD", "GBP")
+		<-setDone
+		whileReading = nil
+		assert.NoError(t, err)
+		if want := int64(1000 * 50 / 117); got != want {
+			f := katatest.Failure{
+				Want: fmt.Sprintf("a Set of GBP to 200 arrives while Convert(1000, USD, GBP) reads: Convert still sees "+
+					"the old rate, 1000 × 50 / 117 = %d", want),
+				Got:   fmt.Sprintf("%d", got),
+				Means: "Convert does not read both rates under one read lock: it released the read lock between the two reads, the waiting Set got in, and an old rate was mixed with a new one. Take r.mu.RLock once, and read both rates before the (deferred) RUnlock",
+				Hint:  5,
+			}
+			t.Error(f)
+		}
+	})
+}
+
+// Task 4: Rate reads the map under the read lock: a Set in another
+// goroutine writes it under the write lock, and a Rate that reads it
+// without the lock is a data race, which -race reports on every run.
+func TestRates_RateWhileSetting(t *testing.T) {
+	isolate(t, 5, recursiveRLock, func(t *testing.T) {
+		r := testRates()
+		setDone := make(chan struct{})
+		go setRate(r, "USD", 50, setDone)
+		rate, ok := r.Rate("USD")
+		<-setDone
+		if !ok || (rate != 92 && rate != 50) {
+			t.Errorf("Rate(USD) while a Set changes it from 92 to 50: got %d, %v; want 92 or 50, true", rate, ok)
+		}
 	})
 }
 

@@ -3,6 +3,7 @@ package lockpitfalls
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -120,4 +121,26 @@ func TestWithdraw_TwoAtOnce(t *testing.T) {
 			})
 		}
 	})
+}
+
+// Task 1: Withdraw holds a.mu from the check to the change, in one piece.
+//
+// An Unlock and a Lock again between the checks and the subtraction leave
+// a gap in which a Close or another Withdraw can run, and no test hook runs
+// there, so the test reads the source, as TestClose_OneCriticalSection does.
+func TestWithdraw_OneCriticalSection(t *testing.T) {
+	places, err := unlockThenLock(".", "Withdraw")
+	if err != nil {
+		t.Fatalf("reading the lesson's source: %v", err)
+	}
+	if len(places) > 0 {
+		t.Error(katatest.Failure{
+			Want: "Withdraw takes a.mu once and holds it from the checks to the subtraction",
+			Got:  fmt.Sprintf("Withdraw unlocks and then locks again at %s", strings.Join(places, ", ")),
+			Means: "check-then-act: Withdraw released the lock between its checks and its change, so a Close or " +
+				"another Withdraw can run in the gap, and the money is taken on a check that no longer holds. " +
+				"One Lock, one deferred Unlock right after it, and no other Unlock",
+			Hint: 2,
+		})
+	}
 }

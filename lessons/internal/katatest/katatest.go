@@ -7,18 +7,36 @@
 //	func TestMain(m *testing.M) { katatest.Main(m) }
 //
 //	func TestDeposit(t *testing.T) {
-//		katatest.Watchdog(t, 2) // a hang fails the test and points to hint 2
-//		synctest.Test(t, func(t *testing.T) {
+//		katatest.Bubble(t, 2, func(t *testing.T) { // a hang or a leak points to hint 2
 //			took := katatest.Elapsed(func() { ... })
 //			assert.Equal(t, 300*time.Millisecond, took, katatest.Means("the calls ran one after another", 1))
 //		})
 //	}
 //
-// The kit has four parts: a leak check (Main), a real-time watchdog
-// that turns a deadlock or a hang into a failing test with the stuck
-// goroutines' stacks (Watchdog), fake-time helpers for testing/synctest
-// bubbles (Elapsed, Advance), a barrier that forces an interleaving
-// (Barrier), and one wording for failure messages (Failure, Means).
+// The parts:
+//
+//   - Main runs the tests and then fails the package if goroutines they
+//     started are still running (goleak).
+//   - Bubble runs a test in a testing/synctest bubble, under a Watchdog, and
+//     fails it as a leak if it leaves goroutines behind (BubbleGoroutines
+//     lets a lesson name such a leak in its own words).
+//   - Watchdog and WatchdogAfter turn a deadlock or a hang that synctest
+//     cannot see into a failing test that shows the stuck goroutines
+//     (TrimStacks trims a dump the same way).
+//   - Elapsed and Advance read and move a bubble's fake clock.
+//   - Barrier forces an interleaving.
+//   - Isolate runs a test in a child process, for code that can do worse
+//     than fail (a fatal error, a deadlock), with a deadlock detector on
+//     request.
+//   - Failure and Means word failure messages in one shape; Count and Times
+//     word counts in them.
+//   - AddInsideGo checks the learner's source for what no test can force.
+//
+// The kit says which kind of failure it saw with the marker lines of
+// tools/evidence (##kata:hang, ##kata:deadlock, ##kata:leak), which the
+// course tool reads; the words of its messages are for the learner. The
+// examples in example_test.go (and ExampleIsolate in isolate_test.go) show
+// the parts in use.
 package katatest
 
 import (
@@ -28,6 +46,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
 // Main runs a lesson's tests and then fails the package if any goroutine the
@@ -36,12 +56,14 @@ import (
 //	func TestMain(m *testing.M) { katatest.Main(m) }
 //
 // The leak check runs only when every test passed, so that it never hides
-// the first, more useful failure.
+// the first, more useful failure. A leak is reported with a leak marker
+// (evidence.Leak) and goleak's list of the goroutines, and exits with 1.
 func Main(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
-			fmt.Printf("%s the tests passed, but goroutines they started are still running.\n", LeakMarker)
+			evidence.Write(os.Stdout, evidence.Leak, "")
+			fmt.Println("goroutine leak: the tests passed, but goroutines they started are still running.")
 			fmt.Println("Each goroutine below was started by the lesson's code and never returned: it is blocked")
 			fmt.Println("on a channel or lock nobody will release, or it loops with no way to stop.")
 			fmt.Printf("%v\nFAIL\n", err)
@@ -50,11 +72,6 @@ func Main(m *testing.M) {
 	}
 	os.Exit(code)
 }
-
-// LeakMarker starts the report that Main prints when goroutines outlive the
-// tests. The course tool looks for it, and for goleak's own "found unexpected
-// goroutines", to tell a leak from an ordinary failure.
-const LeakMarker = "goroutine leak:"
 
 // Failure is the one shape of a lesson's failure message: what the test
 // expected, what happened, what that means, and which hint to read.
@@ -66,6 +83,9 @@ type Failure struct {
 	Hint  int    // the hint in hints.md that fits; 0 for none
 }
 
+// String lays f out for a test's output, starting with a newline: one
+// labelled line for each field that is set (expected, got, means, hint),
+// continuation lines indented under the text.
 func (f Failure) String() string {
 	var b strings.Builder
 	line := func(label, text string) {

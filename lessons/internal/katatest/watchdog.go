@@ -11,11 +11,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gokatas/concurrency/tools/evidence"
 )
 
-// HangMarker starts the first line of every hang report. The course tool
-// looks for it to tell a hang from an ordinary failure.
-const HangMarker = "deadlock or hang:"
+// hangWords start the learner's first line of a hang report. They are
+// words, not a signal: the course tool and Isolate read the report's marker
+// line (evidence.Hang).
+const hangWords = "deadlock or hang:"
 
 // DefaultLimit is how long, in real time, a test may run before Watchdog
 // calls it a hang. The lessons' tests finish in milliseconds; the margin is
@@ -24,9 +27,9 @@ const HangMarker = "deadlock or hang:"
 const DefaultLimit = 5 * time.Second
 
 // Watchdog fails the test as a deadlock or hang if it has not finished within
-// DefaultLimit of real time. It prints the goroutines that are inside the
-// lesson's own files, trimmed to those files, says which hint to read, and
-// ends the test binary: a goroutine stuck on a mutex or a channel cannot be
+// DefaultLimit of real time. It prints a hang marker (evidence.Hang) and the
+// goroutines that are inside the lesson's own files, trimmed to those files,
+// says which hint to read, and ends the test binary with exit code 1: a goroutine stuck on a mutex or a channel cannot be
 // unstuck, so no later test could trust the process.
 //
 // Call Watchdog first in the test, outside any synctest bubble: inside a
@@ -99,7 +102,8 @@ func reportHang(w io.Writer, test, dir string, limit time.Duration, hint int, st
 	defer stacksMu.Unlock()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "--- FAIL: %s (%.2fs)\n", test, limit.Seconds())
-	fmt.Fprintf(&b, "    %s %s made no progress for %v of real time.\n", HangMarker, test, limit)
+	b.WriteString("    " + evidence.Line(evidence.Hang, test))
+	fmt.Fprintf(&b, "    %s %s made no progress for %v of real time.\n", hangWords, test, limit)
 	b.WriteString("    Some goroutine is waiting for something that will never happen (a lock that is\n")
 	b.WriteString("    never unlocked, a channel that nobody sends on or receives from), or spinning.\n")
 	stuck := TrimStacks(string(stacks), dir)
@@ -121,88 +125,12 @@ func reportHang(w io.Writer, test, dir string, limit time.Duration, hint int, st
 }
 
 // TrimStacks keeps, from a dump in the format of runtime.Stack(buf, true),
-// the goroutines that have a frame in a file under dir, and within each the
-// frames in dir plus the innermost frame, which shows what the goroutine is
-// blocked in. Paths are shortened to file names. It returns "" if no
-// goroutine has a frame under dir.
+// the goroutines that have a frame in a file under dir, other than the test
+// machinery's, and within each the frames in dir plus the innermost frame,
+// which shows what the goroutine is blocked in. Paths are shortened to file
+// names, and goroutines alike but for their number are shown once. It
+// returns "" if no goroutine has a frame under dir. The trimming is
+// evidence.TrimStacks, the same the course tool does.
 func TrimStacks(dump, dir string) string {
-	dir = strings.TrimSuffix(filepath.ToSlash(dir), "/") + "/"
-	var out strings.Builder
-	for _, block := range strings.Split(dump, "\n\n") {
-		lines := strings.Split(strings.TrimSpace(block), "\n")
-		if len(lines) < 3 || !strings.HasPrefix(lines[0], "goroutine ") || isHarness(lines) {
-			continue
-		}
-		var kept []string
-		for i := 1; i+1 < len(lines); i += 2 {
-			fn := strings.TrimSpace(lines[i])
-			file := strings.TrimSpace(lines[i+1])
-			if j := strings.LastIndex(file, " +0x"); j >= 0 {
-				file = file[:j]
-			}
-			inLesson := strings.HasPrefix(filepath.ToSlash(file), dir)
-			if !inLesson && i != 1 {
-				continue
-			}
-			if inLesson {
-				file = strings.TrimPrefix(filepath.ToSlash(file), dir)
-			} else {
-				file = lastElems(filepath.ToSlash(file), 2)
-			}
-			kept = append(kept, fmt.Sprintf("%-50s %s", shortFunc(fn), file))
-		}
-		if len(kept) == 0 || !hasLessonFrame(lines, dir) {
-			continue
-		}
-		out.WriteString(lines[0] + "\n")
-		for _, k := range kept {
-			out.WriteString("    " + k + "\n")
-		}
-		out.WriteString("\n")
-	}
-	return out.String()
-}
-
-// isHarness reports whether a goroutine belongs to the test machinery rather
-// than the code under test: the watchdog reporting, a test goroutine waiting
-// in T.Run for its subtests, or a synctest bubble's own goroutines.
-func isHarness(lines []string) bool {
-	first := strings.TrimSpace(lines[1])
-	return strings.HasPrefix(first, "testing.(*T).Run(") ||
-		strings.HasPrefix(first, "internal/synctest.Run(") ||
-		strings.HasPrefix(first, "testing/synctest.testingSynctestTest(") ||
-		strings.Contains(strings.Join(lines, "\n"), "katatest.WatchdogAfter.func")
-}
-
-func lastElems(path string, n int) string {
-	parts := strings.Split(path, "/")
-	if len(parts) > n {
-		parts = parts[len(parts)-n:]
-	}
-	return strings.Join(parts, "/")
-}
-
-func hasLessonFrame(lines []string, dir string) bool {
-	for _, l := range lines[1:] {
-		if strings.HasPrefix(filepath.ToSlash(strings.TrimSpace(l)), dir) {
-			return true
-		}
-	}
-	return false
-}
-
-// shortFunc drops the argument list and the import path from a frame's
-// function line: "github.com/x/y/lessons/01_goroutines.RunAll(...)" becomes
-// "01_goroutines.RunAll".
-func shortFunc(fn string) string {
-	if rest, ok := strings.CutPrefix(fn, "created by "); ok {
-		return "created by " + shortFunc(rest)
-	}
-	if i := strings.LastIndex(fn, "("); i > 0 && strings.HasSuffix(fn, ")") {
-		fn = fn[:i]
-	}
-	if i := strings.LastIndex(fn, "/"); i >= 0 {
-		fn = fn[i+1:]
-	}
-	return fn
+	return evidence.TrimStacks(dump, evidence.Dir(filepath.ToSlash(dir)))
 }

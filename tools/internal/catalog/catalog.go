@@ -1,6 +1,13 @@
 // Package catalog describes the course as it stands on disk: its parts and
-// lessons (from lessons/course.json), each lesson's files, the tasks its
-// README numbers, its hints, its solution and its known mistakes.
+// lessons (from lessons/course.json, the one source of lesson metadata), the
+// files each lesson declares, the tasks its README numbers, its hints, its
+// solution and its known mistakes.
+//
+// A lesson's files are of three kinds. The files the learner edits ("edit"
+// in course.json) are the only starters: they alone are reset, mirrored in
+// solutions/ and replaced by known mistakes. Contract files ("contract") are
+// fixed non-test code the tests rely on, protected like the tests. Test files
+// are the *_test.go files.
 package catalog
 
 import (
@@ -9,8 +16,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // File names and directories that make up the course.
@@ -48,21 +57,39 @@ type Lesson struct {
 	Part    *Part
 	Planned bool
 
+	// Edit names the files the learner edits, the lesson's only starter
+	// files; Contract names its fixed non-test files. Both are file names
+	// in the lesson directory, sorted.
+	Edit     []string
+	Contract []string
+	// Budget is how long one run of the solution's tests may take in the
+	// course verification; zero means the verification's default.
+	Budget time.Duration
+
 	root string
 }
 
+// courseJSON and lessonJSON are course.json as it is written: the field
+// order here is the order Format writes.
 type courseJSON struct {
-	Title string `json:"title"`
-	Parts []struct {
-		Number  int    `json:"number"`
-		Title   string `json:"title"`
-		Lessons []struct {
-			Dir     string `json:"dir"`
-			Title   string `json:"title"`
-			Node    string `json:"node"`
-			Minutes int    `json:"minutes"`
-		} `json:"lessons"`
-	} `json:"parts"`
+	Title string     `json:"title"`
+	Parts []partJSON `json:"parts"`
+}
+
+type partJSON struct {
+	Number  int          `json:"number"`
+	Title   string       `json:"title"`
+	Lessons []lessonJSON `json:"lessons"`
+}
+
+type lessonJSON struct {
+	Dir      string   `json:"dir"`
+	Title    string   `json:"title"`
+	Node     string   `json:"node"`
+	Minutes  int      `json:"minutes"`
+	Edit     []string `json:"edit,omitempty"`
+	Contract []string `json:"contract,omitempty"`
+	Budget   string   `json:"budget,omitempty"`
 }
 
 // Load reads the course rooted at root (the directory holding go.mod).
@@ -91,9 +118,13 @@ func Load(root string) (*Course, error) {
 			}
 			seen[lj.Dir] = true
 			l := &Lesson{Number: num, Slug: slug, Dir: lj.Dir, Title: lj.Title, Node: lj.Node,
-				Minutes: lj.Minutes, Part: p, root: root}
+				Minutes: lj.Minutes, Part: p, root: root,
+				Edit: slices.Sorted(slices.Values(lj.Edit)), Contract: slices.Sorted(slices.Values(lj.Contract))}
 			if _, err := os.Stat(l.Path()); errors.Is(err, os.ErrNotExist) {
 				l.Planned = true
+			}
+			if err := l.declare(lj); err != nil {
+				return nil, fmt.Errorf("%s: lesson %s: %w", CourseFile, lj.Dir, err)
 			}
 			p.Lessons = append(p.Lessons, l)
 			c.Lessons = append(c.Lessons, l)
@@ -167,27 +198,67 @@ func (l *Lesson) ImportPath() string { return "./" + LessonsDir + "/" + l.Dir }
 // Name is how the course names a lesson to a learner: "05 · Lost update".
 func (l *Lesson) Name() string { return fmt.Sprintf("%02d · %s", l.Number, l.Title) }
 
-// Files lists the lesson's Go files: the starter files the learner edits and
-// the test files, each sorted by name.
+// declare checks the files and budget that course.json declares for l. An
+// available lesson must name at least one file to edit.
+func (l *Lesson) declare(lj lessonJSON) error {
+	if lj.Budget != "" {
+		d, err := time.ParseDuration(lj.Budget)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("budget %q is not a positive duration such as \"5s\"", lj.Budget)
+		}
+		l.Budget = d
+	}
+	if !l.Planned && len(l.Edit) == 0 {
+		return fmt.Errorf(`no "edit" list: name the file(s) the learner edits, such as ["%s.go"]`, l.Slug)
+	}
+	seen := map[string]bool{}
+	for _, name := range append(slices.Clone(l.Edit), l.Contract...) {
+		switch {
+		case name != filepath.Base(name) || !strings.HasSuffix(name, ".go"):
+			return fmt.Errorf("%q is not a .go file name in the lesson directory", name)
+		case strings.HasSuffix(name, "_test.go"):
+			return fmt.Errorf("%q is a test file: tests are not declared, every *_test.go file is one", name)
+		case seen[name]:
+			return fmt.Errorf("%q is declared twice", name)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
+// EditFiles names the files the learner edits: the lesson's only starter
+// files. They alone are hashed as starters, restored by reset, mirrored in
+// solutions/, and replaced by known mistakes.
+func (l *Lesson) EditFiles() []string { return l.Edit }
+
+// ContractFiles names the lesson's fixed non-test files (a store the tests
+// drive, a shared type). They are protected like the tests: a learner who
+// changes one has changed what the tests check.
+func (l *Lesson) ContractFiles() []string { return l.Contract }
+
+// Protected reports whether the lesson file name is one the learner must not
+// change: a test file or a contract file.
+func (l *Lesson) Protected(name string) bool {
+	return strings.HasSuffix(name, "_test.go") || slices.Contains(l.Contract, name)
+}
+
+// Files lists the lesson's starter files (EditFiles) and the test files on
+// disk, each sorted by name.
 func (l *Lesson) Files() (starters, tests []string, err error) {
 	entries, err := os.ReadDir(l.Path())
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case e.IsDir() || !strings.HasSuffix(name, ".go"):
-		case strings.HasSuffix(name, "_test.go"):
-			tests = append(tests, name)
-		default:
-			starters = append(starters, name)
+		if !e.IsDir() && strings.HasSuffix(e.Name(), "_test.go") {
+			tests = append(tests, e.Name())
 		}
 	}
-	return starters, tests, nil
+	return l.Edit, tests, nil
 }
 
-// SolutionFiles lists the Go files of the lesson's solution.
+// SolutionFiles lists the Go files of the lesson's solution directory.
+// For a complete lesson they are exactly EditFiles.
 func (l *Lesson) SolutionFiles() ([]string, error) {
 	entries, err := os.ReadDir(l.SolutionPath())
 	if err != nil {

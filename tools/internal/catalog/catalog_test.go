@@ -3,7 +3,9 @@ package catalog
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,13 +44,14 @@ func TestParseHints(t *testing.T) {
 
 func TestParseMistake(t *testing.T) {
 	m, err := ParseMistake("// Mistake: the lock covers only the write.\n//\n// More words.\n//\n" +
-		"// Replaces: store.go\n// Expect: lost update\n// Expect: hint 2\n\npackage x\n\n// Expect: not a header line\n")
+		"// Replaces: store.go\n// Kind: test failed\n// Expect: lost update\n// Expect: hint 2\n\npackage x\n\n// Expect: not a header line\n")
 	require.NoError(t, err)
 	assert.Equal(t, "the lock covers only the write.", m.Summary)
 	assert.Equal(t, "store.go", m.Replaces)
 	assert.Equal(t, []string{"lost update", "hint 2"}, m.Expect)
+	assert.Equal(t, "test failed", m.Kind)
 
-	m, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Expect: cannot close\n// Compiles: no\npackage x\n")
+	m, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Kind: does not compile\n// Expect: cannot close\n// Compiles: no\npackage x\n")
 	require.NoError(t, err)
 	assert.True(t, m.CompileError)
 	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Expect: y\n// Compiles: maybe\npackage x\n")
@@ -58,8 +61,14 @@ func TestParseMistake(t *testing.T) {
 	assert.ErrorContains(t, err, "Replaces")
 	_, err = ParseMistake("// Replaces: a.go\n// Expect: y\npackage x\n")
 	assert.ErrorContains(t, err, "Mistake")
-	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\npackage x\n")
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Kind: panic\npackage x\n")
 	assert.ErrorContains(t, err, "Expect")
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Expect: y\npackage x\n")
+	assert.ErrorContains(t, err, "Kind")
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Kind: goroutine leaks\n// Expect: y\npackage x\n")
+	assert.ErrorContains(t, err, "is not a kind")
+	_, err = ParseMistake("// Mistake: x\n// Replaces: a.go\n// Kind: test failed\n// Expect: y\n// Compiles: no\npackage x\n")
+	assert.ErrorContains(t, err, "Compiles: no")
 }
 
 func TestParseDir(t *testing.T) {
@@ -82,9 +91,10 @@ func fakeCourse(t *testing.T) string {
 		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
 	}
 	write(CourseFile, `{"title": "T", "parts": [{"number": 1, "title": "P", "lessons": [
-		{"dir": "01_lost_update", "title": "Lost update", "node": "n", "minutes": 5},
+		{"dir": "01_lost_update", "title": "Lost update", "node": "n", "minutes": 5, "edit": ["store.go"], "contract": ["bank.go"], "budget": "5s"},
 		{"dir": "02_later", "title": "Later", "node": "n", "minutes": 5}]}]}`)
 	write("lessons/01_lost_update/store.go", "package lostupdate\n")
+	write("lessons/01_lost_update/bank.go", "package lostupdate\n")
 	write("lessons/01_lost_update/store_test.go", "package lostupdate\n")
 	write("lessons/internal/katatest/k.go", "package katatest\n")
 	return root
@@ -112,8 +122,14 @@ func TestLoadAndFind(t *testing.T) {
 	l, _ := c.Find("1")
 	starters, tests, err := l.Files()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"store.go"}, starters)
+	assert.Equal(t, []string{"store.go"}, starters, "only the declared files to edit are starters")
 	assert.Equal(t, []string{"store_test.go"}, tests)
+	assert.Equal(t, []string{"store.go"}, l.EditFiles())
+	assert.Equal(t, []string{"bank.go"}, l.ContractFiles())
+	assert.Equal(t, 5*time.Second, l.Budget)
+	assert.True(t, l.Protected("bank.go"), "a contract file is protected like a test")
+	assert.True(t, l.Protected("store_test.go"))
+	assert.False(t, l.Protected("store.go"))
 	assert.Equal(t, "./lessons/01_lost_update", l.ImportPath())
 	assert.Equal(t, "01 · Lost update", l.Name())
 }
@@ -123,4 +139,79 @@ func TestLoadRejectsUnlistedLesson(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "lessons", "03_stray"), 0o755))
 	_, err := Load(root)
 	assert.ErrorContains(t, err, "03_stray is not listed")
+}
+
+func TestLoadChecksDeclaredFiles(t *testing.T) {
+	for _, tc := range []struct{ decl, want string }{
+		{``, `no "edit" list`},
+		{`, "edit": []`, `no "edit" list`},
+		{`, "edit": ["store_test.go"]`, "is a test file"},
+		{`, "edit": ["../store.go"]`, "not a .go file name"},
+		{`, "edit": ["store.go"], "contract": ["store.go"]`, "declared twice"},
+		{`, "edit": ["store.go"], "budget": "soon"`, "not a positive duration"},
+	} {
+		root := fakeCourse(t)
+		path := filepath.Join(root, CourseFile)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		old := `"minutes": 5, "edit": ["store.go"], "contract": ["bank.go"], "budget": "5s"}`
+		require.Contains(t, string(data), old)
+		data = []byte(strings.Replace(string(data), old, `"minutes": 5`+tc.decl+`}`, 1))
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		_, err = Load(root)
+		assert.ErrorContains(t, err, tc.want, tc.decl)
+	}
+}
+
+func TestPlannedLessonNeedsNoFiles(t *testing.T) {
+	c, err := Load(fakeCourse(t))
+	require.NoError(t, err)
+	assert.Empty(t, c.Lessons[1].EditFiles(), "02_later is planned and declares nothing")
+}
+
+func TestFormatRoundTrips(t *testing.T) {
+	root := fakeCourse(t)
+	c, err := Load(root)
+	require.NoError(t, err)
+	formatted := c.Format()
+	assert.Equal(t, `{
+  "title": "T",
+  "parts": [
+    {
+      "number": 1,
+      "title": "P",
+      "lessons": [
+        {"dir": "01_lost_update", "title": "Lost update", "node": "n", "minutes": 5, "edit": ["store.go"], "contract": ["bank.go"], "budget": "5s"},
+        {"dir": "02_later", "title": "Later", "node": "n", "minutes": 5}
+      ]
+    }
+  ]
+}
+`, string(formatted))
+	require.NoError(t, os.WriteFile(c.Path(), formatted, 0o644))
+	again, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, string(formatted), string(again.Format()))
+}
+
+func TestAddLesson(t *testing.T) {
+	c, err := Load(fakeCourse(t))
+	require.NoError(t, err)
+	l, err := c.AddLesson("02_soon", "Soon")
+	require.NoError(t, err)
+	assert.Same(t, c.Lessons[1], l, "the planned lesson 02 becomes the new one")
+	assert.Equal(t, []string{"soon.go"}, l.EditFiles())
+	assert.False(t, l.Planned)
+	assert.Equal(t, "n", l.Node, "a planned entry keeps its Node idea")
+
+	l, err = c.AddLesson("26_scratch", "Scratch")
+	require.NoError(t, err)
+	assert.Equal(t, []*Lesson{c.Lessons[0], c.Lessons[1], l}, c.Lessons)
+	assert.Same(t, c.Parts[0], l.Part)
+	assert.Contains(t, string(c.Format()), `{"dir": "26_scratch", "title": "Scratch", "node": "TODO: the Node.js idea it answers", "minutes": 45, "edit": ["scratch.go"]}`)
+
+	_, err = c.AddLesson("01_other", "Other")
+	assert.ErrorContains(t, err, "already exists")
+	_, err = c.AddLesson("bad", "Bad")
+	assert.Error(t, err)
 }

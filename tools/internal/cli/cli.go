@@ -19,6 +19,7 @@ import (
 // Env is what a command may use: where the course is and where to write.
 type Env struct {
 	Root   string // the repository root, holding go.mod
+	Dir    string // the working directory: a lesson's directory names that lesson
 	Stdout io.Writer
 	Stderr io.Writer
 }
@@ -46,6 +47,14 @@ func lookup(name string) *command {
 	return nil
 }
 
+// The tool's exit statuses, as 'help' and the README document them.
+const (
+	exitOK        = 0 // the command did its job, and what it checked passed
+	exitFailed    = 1 // a lesson or a verification failed
+	exitUsage     = 2 // bad arguments: an unknown command, flag or lesson
+	exitCannotRun = 3 // the tool could not do its job: I/O, the go command, ...
+)
+
 // ExitError is returned by a command whose work ran and said "no": a lesson
 // that fails its check, a verification with failures. Main turns it into the
 // exit status without printing it again.
@@ -53,15 +62,25 @@ type ExitError struct{ Code int }
 
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
+// usageError is an error in the command line, such as an unknown lesson:
+// Main prints it and exits with exitUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string   { return e.err.Error() }
+func (e usageError) Unwrap() []error { return []error{e.err, errUsage} }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
 // Main runs the tool with args (without the program name) and returns the
-// process's exit status.
+// process's exit status: see the exit constants.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root, err := findRoot()
 	if err != nil {
 		fmt.Fprintln(stderr, "kata:", err)
-		return 2
+		return exitUsage
 	}
-	env := &Env{Root: root, Stdout: stdout, Stderr: stderr}
+	wd, _ := os.Getwd()
+	env := &Env{Root: root, Dir: wd, Stdout: stdout, Stderr: stderr}
 	name := "overview"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
@@ -69,22 +88,25 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := lookup(name)
 	if c == nil {
 		fmt.Fprintf(stderr, "kata: unknown command %q\nRun 'go run ./tools/kata help' for the list of commands.\n", name)
-		return 2
+		return exitUsage
 	}
 	err = c.run(ctx, env, args)
 	var exit *ExitError
 	switch {
 	case err == nil:
-		return 0
+		return exitOK
 	case errors.As(err, &exit):
 		return exit.Code
 	case errors.Is(err, flag.ErrHelp):
-		return 0
+		return exitOK
 	case errors.Is(err, errUsage):
-		return 2
+		if err != errUsage { // the bare errUsage follows a usage message already printed
+			fmt.Fprintln(stderr, "kata:", err)
+		}
+		return exitUsage
 	}
 	fmt.Fprintln(stderr, "kata:", err)
-	return 1
+	return exitCannotRun
 }
 
 var errUsage = errors.New("usage")
@@ -167,7 +189,7 @@ func init() {
 			if len(args) > 0 {
 				c := lookup(args[0])
 				if c == nil {
-					return fmt.Errorf("no command %q", args[0])
+					return usagef("no command %q", args[0])
 				}
 				// Commands declare their flags when they run; ask for -h.
 				return c.run(ctx, &Env{Root: env.Root, Stdout: env.Stdout, Stderr: env.Stdout}, []string{"-h"})
@@ -183,6 +205,9 @@ func init() {
 				fmt.Fprintf(env.Stdout, "  %-10s %s\n", c.name, c.summary)
 			}
 			fmt.Fprintln(env.Stdout, "\nWith no command, it shows the course at a glance. 'help COMMAND' says more.")
+			fmt.Fprintln(env.Stdout, "\nexit status: 0 done (and every lesson checked passed), 1 a lesson or verification\n"+
+				"failed, 2 a usage error (unknown command, flag or lesson), 3 the tool could not do\n"+
+				"its job (a file it could not read or write, the go command missing, ...).")
 			return nil
 		},
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/gokatas/concurrency/tools/internal/catalog"
 	"github.com/gokatas/concurrency/tools/internal/pristine"
 	"github.com/gokatas/concurrency/tools/internal/progress"
 )
@@ -40,11 +41,25 @@ func Sum(xs []int) int {
 
 // newCourse copies the fixture into a fresh git repository, records its
 // pristine hashes, commits it, and makes it the working directory.
-func newCourse(t *testing.T) string {
+func newCourse(t *testing.T) string { return newCourseWith(t, nil) }
+
+// newCourseWith is newCourse with files (by slash path from the root) added
+// to the fixture or replacing its own, as published course files.
+func newCourseWith(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	require.NoError(t, os.CopyFS(root, os.DirFS(fixture)))
-	sums, err := pristine.Scan(root, []string{"01_sum"})
+	for rel, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	dirs, err := filepath.Glob(filepath.Join(root, "lessons", "[0-9][0-9]_*"))
+	require.NoError(t, err)
+	for i, d := range dirs {
+		dirs[i] = filepath.Base(d)
+	}
+	sums, err := pristine.Scan(root, dirs)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(root, pristine.File), sums.Format(), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(root, ".gitignore"), []byte("/.kata-progress.json\n/.kata/\n"), 0o644))
@@ -87,6 +102,8 @@ func TestOverviewOfANewCourse(t *testing.T) {
 	assert.Contains(t, out, "01 · Sum")
 	assert.Contains(t, out, "not started")
 	assert.Contains(t, out, "go run ./tools/kata check 1")
+	assert.Contains(t, out, "edit lessons/01_sum/: sum.go", "the overview names the file to edit")
+	assert.NotContains(t, out, "input.go", "a contract file is not one to edit")
 	assert.NotContains(t, out, "\x1b[", "no colour when not writing to a terminal")
 }
 
@@ -94,6 +111,7 @@ func TestCheckFailingThenSolved(t *testing.T) {
 	root := newCourse(t)
 	code, out, _ := kata(t, "check", "1")
 	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "01 · Sum  edit lessons/01_sum/: sum.go  (", "the header names the file to edit")
 	assert.Contains(t, out, "✗ test failed")
 	assert.Contains(t, out, "TestSum")
 	assert.Contains(t, out, "means: an element was skipped", "the test's own message")
@@ -163,6 +181,21 @@ func TestCheckWithEditedTests(t *testing.T) {
 	assert.Equal(t, 0, code, out)
 }
 
+func TestCheckWithEditedContractFile(t *testing.T) {
+	root := newCourse(t)
+	edit(t, root, "lessons/01_sum/sum.go", solvedSum)
+	edit(t, root, "lessons/01_sum/input.go", "package sum\n\nvar Input = []int{6}\n")
+	code, out, _ := kata(t, "check", "1")
+	assert.Equal(t, 1, code, "a pass against a changed contract file does not count")
+	assert.Contains(t, out, "tests were changed: input.go (changed)")
+
+	code, out, _ = kata(t, "reset", "--tests", "1")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "Restored 1 file(s) of 01 · Sum: input.go", "--tests restores contract files and leaves the work alone")
+	code, out, _ = kata(t, "check", "1")
+	assert.Equal(t, 0, code, out)
+}
+
 func TestCorruptProgressIsRebuilt(t *testing.T) {
 	root := newCourse(t)
 	edit(t, root, progress.File, "\x00garbage{{")
@@ -208,7 +241,7 @@ func TestResetWithoutGitChangesNothing(t *testing.T) {
 	require.NoError(t, os.RemoveAll(filepath.Join(root, ".git")))
 	edit(t, root, "lessons/01_sum/sum.go", "package sum\n\nfunc Sum(xs []int) int { return 1 }\n")
 	code, _, errOut := kata(t, "reset", "1")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 3, code, "the tool could not do its job")
 	assert.Contains(t, errOut, "nothing was changed")
 	data, _ := os.ReadFile(filepath.Join(root, "lessons/01_sum/sum.go"))
 	assert.Contains(t, string(data), "return 1", "the learner's file is untouched")
@@ -229,7 +262,7 @@ func TestHintsOneAtATime(t *testing.T) {
 	_, out, _ = kata(t, "hint", "1")
 	assert.Contains(t, out, "That was the last hint")
 	code, _, errOut := kata(t, "hint", "1", "9")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code, "a usage error")
 	assert.Contains(t, errOut, "hints 1 to 3")
 }
 
@@ -326,8 +359,13 @@ func TestUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "usage: go run ./tools/kata check")
 	code, _, errOut = kata(t, "check", "42")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code, "an unknown lesson is a usage error")
 	assert.Contains(t, errOut, `no lesson "42"`)
+	code, _, errOut = kata(t, "check", "1", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "name one lesson")
+	code, _, _ = kata(t, "help", "frobnicate")
+	assert.Equal(t, 2, code)
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
@@ -375,4 +413,118 @@ func TestCourseMap(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, out, string(saved))
 	assert.Equal(t, "1 h 30 min", hours(90))
+}
+
+func TestDocs(t *testing.T) {
+	root := newCourse(t)
+	code, out, _ := kata(t, "docs")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "out of date: docs/course-map.md\nout of date: README.md\nout of date: solutions/01_sum/NOTES.md\n")
+
+	code, out, _ = kata(t, "docs", "--write")
+	require.Equal(t, 0, code, out)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "| | **Part 1. Sums** | |\n| 01 | [Sum](lessons/01_sum/) | Array.reduce |\n<!-- end")
+	notes, err := os.ReadFile(filepath.Join(root, "solutions/01_sum/NOTES.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(notes), "| `skips_first.go` | `sum.go` | test failed | the loop skips the first element. | `an element was skipped` |\n")
+	assert.Contains(t, string(notes), "| `wrong_kind.go` | `sum.go` | data race |", "the kind is the header's, as declared")
+
+	code, out, _ = kata(t, "docs")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "all 10 generated documents are up to date", "3 documents and 7 known mistakes")
+
+	// A known mistake written as a copy of the solution with one line
+	// changed is cut to the declaration that differs.
+	edit(t, root, "solutions/01_sum/testdata/mistakes/skips_first.go",
+		"// Mistake: the loop skips the first element.\n//\n// Replaces: sum.go\n// Kind: test failed\n// Expect: an element was skipped\n\n"+
+			"// Package sum is a fixture lesson.\npackage sum\n\nimport \"fmt\"\n\n// Sum adds up xs.\nfunc Sum(xs []int) int {\n\ttotal := 0\n\tfor _, x := range xs[1:] {\n\t\ttotal += x\n\t}\n\treturn total\n}\n\nfunc unused() { fmt.Println() }\n")
+	code, out, _ = kata(t, "docs")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "out of date: solutions/01_sum/testdata/mistakes/skips_first.go\n")
+	code, out, _ = kata(t, "docs", "--write")
+	require.Equal(t, 0, code, out)
+	cut, err := os.ReadFile(filepath.Join(root, "solutions/01_sum/testdata/mistakes/skips_first.go"))
+	require.NoError(t, err)
+	assert.Equal(t, "// Mistake: the loop skips the first element.\n//\n// Replaces: sum.go\n// Kind: test failed\n// Expect: an element was skipped\n\n"+
+		"// Package sum is a fixture lesson.\npackage sum\n\nimport \"fmt\"\n\nfunc Sum(xs []int) int {\n\ttotal := 0\n\tfor _, x := range xs[1:] {\n\t\ttotal += x\n\t}\n\treturn total\n}\n\nfunc unused() { fmt.Println() }\n", string(cut))
+
+	edit(t, root, "solutions/01_sum/NOTES.md", "# Notes\n")
+	code, _, errOut := kata(t, "docs")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "solutions/01_sum/NOTES.md has no generated part")
+}
+
+// TestGeneratedDocsAreCurrent checks the course's own generated documents:
+// the course map, the README's course table and every NOTES.md mistakes
+// table must be what `go run ./tools/kata docs --write` writes now.
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	require.NoError(t, err)
+	c, err := catalog.Load(root)
+	require.NoError(t, err)
+	docs, err := GeneratedDocs(c)
+	require.NoError(t, err)
+	for _, d := range docs {
+		saved, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(d.Path)))
+		require.NoError(t, err)
+		assert.Equal(t, string(d.Data), string(saved), "%s is out of date: run `go run ./tools/kata docs --write`", d.Path)
+	}
+}
+
+// TestNewLesson lays out a lesson with `kata new` in a clone of the fixture
+// course, verifies it, and removes it with git.
+func TestNewLesson(t *testing.T) {
+	root := newCourse(t)
+	code, out, errOut := kata(t, "new", "26_scratch", "Scratch")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "Lesson 26 · Scratch is laid out:")
+	assert.Contains(t, out, "Left to write")
+	assert.Contains(t, out, "solutions/26_scratch/scratch.go: the reference solution")
+	for _, rel := range []string{"lessons/26_scratch/README.md", "lessons/26_scratch/hints.md", "lessons/26_scratch/scratch.go",
+		"lessons/26_scratch/scratch_test.go", "solutions/26_scratch/NOTES.md", "solutions/26_scratch/testdata/mistakes"} {
+		_, err := os.Stat(filepath.Join(root, rel))
+		assert.NoError(t, err, rel)
+	}
+	course, err := os.ReadFile(filepath.Join(root, "lessons/course.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(course), `{"dir": "26_scratch", "title": "Scratch", "node": "TODO: the Node.js idea it answers", "minutes": 45, "edit": ["scratch.go"]}`)
+	code, out, _ = kata(t, "docs")
+	assert.Equal(t, 0, code, "kata new rewrote the generated docs: %s", out)
+
+	// The verification fails only for what a human must write.
+	code, out, _ = kata(t, "verify", "26", "--json")
+	assert.Equal(t, 1, code)
+	var checks []struct {
+		Name   string `json:"check"`
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &checks), out)
+	got := map[string]string{}
+	for _, c := range checks {
+		if c.OK {
+			got[c.Name] = "ok"
+		} else {
+			got[c.Name] = c.Detail
+		}
+	}
+	assert.Equal(t, "ok", got["starter"], "the starter fails as it should")
+	assert.Equal(t, "ok", got["starter -race"])
+	assert.Equal(t, "solution files [] do not mirror the files to edit [scratch.go] (contract files are not copied)\n0 known mistakes, want at least 3", got["parts"])
+	assert.Contains(t, got["solution"], "the solution fails", "no solution yet: the starter stands in and fails")
+	assert.Equal(t, "ok", got["solution vet"])
+	assert.Len(t, got, 5, "no other check: %v", got)
+
+	code, out, _ = kata(t, "new", "26_scratch", "Scratch")
+	assert.Equal(t, 2, code, out, "a lesson that exists is a usage error")
+
+	git(t, root, "clean", "-fdxq")
+	git(t, root, "checkout", ".")
+	cmd := exec.Command("git", "status", "--porcelain", "--ignored")
+	cmd.Dir = root
+	status, err := cmd.Output()
+	require.NoError(t, err)
+	assert.Empty(t, string(status), "git clean and checkout leave nothing of the new lesson")
 }

@@ -25,7 +25,8 @@ type lessonJSON struct {
 	State      string     `json:"state"`
 	Kind       string     `json:"kind,omitempty"`
 	Tasks      []taskJSON `json:"tasks,omitempty"`
-	HintsShown int        `json:"hints_shown,omitempty"`
+	HintsShown int        `json:"hints_shown,omitempty"` // how many hints were read
+	HintsRead  []int      `json:"hints_read,omitempty"`  // which
 	CheckedAt  time.Time  `json:"checked_at,omitzero"`
 }
 
@@ -34,6 +35,7 @@ type taskJSON struct {
 	Title  string   `json:"title"`
 	Tests  []string `json:"tests"`
 	Passed bool     `json:"passed"`
+	NotRun bool     `json:"not_run,omitempty"` // a test of it never ran at the last check
 }
 
 func (c *course) lessonsJSON() []lessonJSON {
@@ -41,21 +43,24 @@ func (c *course) lessonsJSON() []lessonJSON {
 	for _, l := range c.Lessons {
 		st, rec := c.state(l)
 		lj := lessonJSON{Lesson: l.Dir, Number: l.Number, Title: l.Title, Part: l.Part.Number, Node: l.Node, State: st}
-		done := map[int]bool{}
+		done, notRun := map[int]bool{}, map[int]bool{}
 		if rec != nil {
-			lj.HintsShown = rec.HintsShown
+			lj.HintsShown, lj.HintsRead = len(rec.HintsRead), rec.HintsRead
 			lj.CheckedAt = rec.CheckedAt
 			if st == statePassed || st == stateFailing {
 				lj.Kind = rec.Kind
 				for _, n := range rec.TasksPassed {
 					done[n] = true
 				}
+				for _, n := range rec.TasksNotRun {
+					notRun[n] = true
+				}
 			}
 		}
 		if !l.Planned {
 			tasks, _ := l.Tasks()
 			for _, t := range tasks {
-				lj.Tasks = append(lj.Tasks, taskJSON{Number: t.Number, Title: t.Title, Tests: t.Tests, Passed: done[t.Number]})
+				lj.Tasks = append(lj.Tasks, taskJSON{Number: t.Number, Title: t.Title, Tests: t.Tests, Passed: done[t.Number], NotRun: notRun[t.Number]})
 			}
 		}
 		out = append(out, lj)
@@ -73,11 +78,19 @@ type checkJSON struct {
 	Evidence     string        `json:"evidence,omitempty"`
 	Hint         int           `json:"hint,omitempty"`
 	TasksPassed  []int         `json:"tasks_passed"`
+	TasksNotRun  []int         `json:"tasks_not_run,omitempty"` // tasks with a test that never ran, none failed
 	TasksTotal   int           `json:"tasks_total"`
+	Reruns       []rerunJSON   `json:"reruns,omitempty"`  // tests run again after the test binary ended early
+	NotRun       []string      `json:"not_run,omitempty"` // tests that never ran
 	RaceChecked  bool          `json:"race_checked"`
 	TestsChanged []string      `json:"tests_changed,omitempty"`
 	Command      string        `json:"command"`
 	Seconds      float64       `json:"seconds"`
+}
+
+type rerunJSON struct {
+	Tests []string `json:"tests"`
+	Why   string   `json:"why"`
 }
 
 type failureJSON struct {
@@ -100,7 +113,13 @@ func (o *outcome) json() checkJSON {
 	for _, t := range o.tasks {
 		if o.tasksPassed[t.Number] {
 			cj.TasksPassed = append(cj.TasksPassed, t.Number)
+		} else if o.notRun[t.Number] {
+			cj.TasksNotRun = append(cj.TasksNotRun, t.Number)
 		}
 	}
+	for _, r := range o.res.Reruns {
+		cj.Reruns = append(cj.Reruns, rerunJSON{Tests: r.Tests, Why: r.Why})
+	}
+	cj.NotRun = o.res.NotRun
 	return cj
 }

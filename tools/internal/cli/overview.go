@@ -73,7 +73,8 @@ func runOverview(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintln(w)
 	if n := c.next(); n != nil {
-		fmt.Fprintf(w, "Next: %s\n  read lessons/%s/README.md, then run: go run ./tools/kata check %d\n", n.Name(), n.Dir, n.Number)
+		fmt.Fprintf(w, "Next: %s\n  read lessons/%s/README.md, edit %s\n  then run: go run ./tools/kata check %d\n",
+			n.Name(), n.Dir, filesToEdit(n), n.Number)
 	} else {
 		fmt.Fprintln(w, "Every lesson that exists has passed. Well done.")
 	}
@@ -101,8 +102,9 @@ func runList(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// taskMarks shows each task as passed (✓) or not (·) at the last check,
-// with the count: "tasks 1/3 ✓··".
+// taskMarks shows each task at the last check as passed (✓), failed (✗)
+// or without a verdict (·: a test of it never ran, or the lesson's files
+// changed since), with the count: "tasks 1/3 ✓✗·".
 func taskMarks(l *catalog.Lesson, rec *progress.Lesson, st string) string {
 	if l.Planned {
 		return ""
@@ -111,19 +113,26 @@ func taskMarks(l *catalog.Lesson, rec *progress.Lesson, st string) string {
 	if err != nil {
 		return "(README: " + err.Error() + ")"
 	}
-	done := map[int]bool{}
-	if rec != nil && st != stateChanged && st != stateNotStarted {
+	checked := rec != nil && (st == statePassed || st == stateFailing)
+	done, notRun := map[int]bool{}, map[int]bool{}
+	if checked {
 		for _, n := range rec.TasksPassed {
 			done[n] = true
+		}
+		for _, n := range rec.TasksNotRun {
+			notRun[n] = true
 		}
 	}
 	var marks strings.Builder
 	count := 0
 	for _, t := range tasks {
-		if done[t.Number] {
+		switch {
+		case done[t.Number]:
 			marks.WriteString("✓")
 			count++
-		} else {
+		case checked && !notRun[t.Number]:
+			marks.WriteString("✗")
+		default:
 			marks.WriteString("·")
 		}
 	}

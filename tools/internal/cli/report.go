@@ -30,8 +30,9 @@ type LessonReport struct {
 	State       string    `json:"state"`          // passed, failing, not started, changed since last check
 	Kind        string    `json:"kind,omitempty"` // failure kind at the last check
 	TasksPassed int       `json:"tasks_passed"`
+	TasksNotRun int       `json:"tasks_not_run,omitempty"` // tasks with a test that never ran at the last check
 	TasksTotal  int       `json:"tasks_total"`
-	HintsUsed   int       `json:"hints_used"`
+	HintsUsed   int       `json:"hints_used"` // hints actually shown
 	LastCheck   time.Time `json:"last_check,omitzero"`
 	RaceChecked bool      `json:"race_checked"`
 	TestsEdited bool      `json:"tests_edited,omitempty"`
@@ -51,6 +52,7 @@ func init() {
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs := flags("report", env)
 	name := fs.String("name", "", "your name as the instructor should see it (default: git config user.name)")
+	fs.Bool("json", true, "print JSON (the only format; accepted as every data command accepts it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,11 +72,12 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 			lr.TasksTotal = len(tasks)
 		}
 		if rec != nil {
-			lr.HintsUsed = rec.HintsShown
+			lr.HintsUsed = len(rec.HintsRead)
 			lr.LastCheck = rec.CheckedAt
 			if st == statePassed || st == stateFailing {
 				lr.Kind = rec.Kind
 				lr.TasksPassed = len(rec.TasksPassed)
+				lr.TasksNotRun = len(rec.TasksNotRun)
 				lr.RaceChecked = rec.RaceChecked
 				lr.TestsEdited = rec.TestsEdited
 			}

@@ -27,14 +27,14 @@ func init() {
 			"it copies every file of yours that differs to " + SavedDir + "/<lesson>/<time>/ and\n" +
 			"says where, so nothing is lost. The originals come from the repository itself\n" +
 			"(no network), even if you committed your own work over them. --tests restores only\n" +
-			"the test files and leaves your code alone.",
+			"the test files and the lesson's fixed contract files, and leaves your code alone.",
 		run: runReset,
 	})
 }
 
 func runReset(ctx context.Context, env *Env, args []string) error {
 	fs := flags("reset", env)
-	testsOnly := fs.Bool("tests", false, "restore only the test files")
+	testsOnly := fs.Bool("tests", false, "restore only the test files and contract files")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 		if st == pristine.Same || st == pristine.Unknown {
 			continue
 		}
-		if *testsOnly && !strings.HasSuffix(name, "_test.go") {
+		if *testsOnly && !l.Protected(name) {
 			continue
 		}
 		restore = append(restore, name)
@@ -88,12 +88,13 @@ func runReset(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("restoring %s: %w (your files are saved in %s)", name, err, saved)
 		}
 	}
-	if rec, ok := c.progress.Lessons[l.Dir]; ok && !*testsOnly {
-		hints := rec.HintsShown
-		*rec = progress.Lesson{HintsShown: hints} // not started again; the hints seen stay seen
-	}
-	if err := c.progress.Save(c.Root); err != nil {
-		env.notice("could not save progress: " + err.Error())
+	if !*testsOnly {
+		err := c.record(l, func(rec *progress.Lesson) {
+			*rec = progress.Lesson{HintsRead: rec.HintsRead} // not started again; the hints read stay read
+		})
+		if err != nil {
+			env.notice("could not save progress: " + err.Error())
+		}
 	}
 
 	fmt.Fprintf(w, "Restored %d file(s) of %s: %s\n", len(restore), l.Name(), strings.Join(restore, ", "))

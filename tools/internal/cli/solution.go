@@ -35,8 +35,14 @@ func runSolution(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "%s has not passed yet (%s).\n\n", l.Name(), st)
 		fmt.Fprintln(w, "The solution teaches most after you have fought the bug yourself: the failing test,")
 		fmt.Fprintln(w, "the race report and the hints are the lesson, and a solution read too early is")
-		fmt.Fprintln(w, "forgotten by tomorrow. Try the next hint first:")
-		fmt.Fprintf(w, "  go run ./tools/kata hint %d\n\n", l.Number)
+		hints, _ := l.Hints()
+		if k, allRead := firstUnread(c.progress.Lessons[l.Dir], len(hints)); allRead {
+			fmt.Fprintln(w, "forgotten by tomorrow. You have read every hint; read them again with:")
+			fmt.Fprintf(w, "  go run ./tools/kata hint %d --all\n\n", l.Number)
+		} else {
+			fmt.Fprintf(w, "forgotten by tomorrow. Try hint %d first:\n", k)
+			fmt.Fprintf(w, "  go run ./tools/kata hint %d %d\n\n", l.Number, k)
+		}
 		fmt.Fprintf(w, "If you have decided to look anyway: go run ./tools/kata solution %d --force\n", l.Number)
 		return &ExitError{Code: 1}
 	}

@@ -19,7 +19,11 @@ func init() {
 			"without -race) within 30 seconds; the solution passes under -race -count=3\n" +
 			"-cpu=1,2,4 -shuffle=on; every known mistake fails with the words that name it;\n" +
 			"the lesson has all its parts. Prints a table and a last line 'N passed, N failed',\n" +
-			"and exits 1 if any check failed. Your own work in lessons/ is not touched or used.",
+			"and exits 1 if any check failed. Your own work in lessons/ is not touched or used.\n" +
+			"With --bench, it then runs the benchmarks of each named lesson that has some, one\n" +
+			"lesson at a time: the solution's at -cpu=" + verify.BenchCPU + ", with its speedup, and those of the\n" +
+			"mistakes marked \"// " + verify.BenchCompare + "\", against the solution's. It reports the\n" +
+			"times, and fails no lesson for them: run it on a quiet machine.",
 		run: runVerify,
 	})
 	register(&command{
@@ -38,6 +42,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs := flags("verify", env)
 	parallel := fs.Int("parallel", 0, "lessons verified at once (default: the number of CPUs)")
 	asJSON := fs.Bool("json", false, "print the checks as JSON instead of a table")
+	bench := fs.Bool("bench", false, "also run the lessons' benchmarks and report their speed (slow; never run by CI)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +58,13 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	checks := verify.Course(ctx, verify.Options{Course: c, Sums: sums, Parallel: *parallel, Progress: env.Stderr}, lessons)
+	opts := verify.Options{Course: c, Sums: sums, Parallel: *parallel, Progress: env.Stderr}
+	checks := verify.Course(ctx, opts, lessons)
+	if *bench {
+		for _, l := range lessons { // one at a time, after the rest: a benchmark measures the whole machine
+			checks = append(checks, verify.Bench(ctx, opts, l)...)
+		}
+	}
 	if *asJSON {
 		if err := writeJSON(env.Stdout, checks); err != nil {
 			return err

@@ -49,11 +49,8 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			return
 		}
 		o.render(env.Stdout, false, false)
-		if err := c.progress.Save(env.Root); err != nil {
-			env.notice("could not save progress: " + err.Error())
-		}
 		if o.passed() {
-			if n := c.next(); n != nil {
+			if n := c.after(l); n != nil {
 				fmt.Fprintf(env.Stdout, "\nOn to %s: go run ./tools/kata watch %d\n", n.Name(), n.Number)
 			}
 		}

@@ -7,10 +7,12 @@ package diagnose
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/gokatas/concurrency/tools/evidence"
 	"github.com/gokatas/concurrency/tools/internal/gotest"
 	"github.com/gokatas/concurrency/tools/internal/testjson"
 )
@@ -24,7 +26,7 @@ const (
 	Passed      Kind = iota
 	BuildFailed      // the lesson does not compile
 	DataRace         // the race detector reported a race
-	Hang             // a deadlock or a hang: the watchdog, synctest, the runtime or the time bound
+	Hang             // a deadlock or a hang: the kit's hang or deadlock marker, synctest, the runtime or the time bound
 	Panic            // a panic or a fatal runtime error
 	Leak             // goroutines outlived the tests
 	TestFailed       // a test failed with its own message
@@ -68,8 +70,11 @@ type Diagnosis struct {
 	Kind     Kind
 	Failures []Failure // the failed tests with their messages, in start order
 	Evidence string    // race reports, stuck goroutines or compiler lines, trimmed
-	Hint     int       // the hint the failing output points to, 0 if none
-	Passed   []string  // names of the tests that passed
+	// MoreEvidence counts the race reports left out of Evidence: the first
+	// ones are enough to fix, and --verbose shows them all.
+	MoreEvidence int
+	Hint         int      // the hint the failing output points to first, 0 if none
+	Passed       []string // names of the tests that passed
 }
 
 // A Failure is one failed test and what it printed, trimmed of noise.
@@ -80,20 +85,27 @@ type Failure struct {
 
 var hintRef = regexp.MustCompile(`read Hint (\d+)`)
 
-// Markers that identify kinds in go test output.
+// The Go runtime's, the testing package's and goleak's own signals: lines
+// that start with these. A lesson's message may use the same words in a
+// sentence; only a line that starts with one counts (evidence.Signal).
 const (
-	raceMarker        = "WARNING: DATA RACE"
-	watchdogMarker    = "deadlock or hang:" // katatest.HangMarker
-	leakMarker        = "goroutine leak:"   // katatest.LeakMarker
-	goleakMarker      = "found unexpected goroutines"
-	testTimeoutMarker = "panic: test timed out after"
-	runtimeDeadlock   = "all goroutines are asleep - deadlock!"
-	bubbleDeadlock    = "deadlock: all goroutines in bubble are blocked"
-	bubbleLeftovers   = "main bubble goroutine has exited but blocked goroutines remain"
+	testTimeoutSignal = "panic: test timed out after"
+	runtimeDeadlock   = "fatal error: all goroutines are asleep - deadlock!"
+	bubbleDeadlock    = "panic: deadlock: all goroutines in bubble are blocked"
+	bubbleLeftovers   = "panic: deadlock: main bubble goroutine has exited but blocked goroutines remain"
+	goleakSignal      = "goleak: Errors on successful test run: found unexpected goroutines"
 )
+
+// racesShown is how many distinct race reports Evidence keeps.
+const racesShown = 2
 
 // Run classifies one go test run of the package in the directory named dir
 // ("01_goroutines"); evidence is trimmed to the files in that directory.
+//
+// The kind comes only from signals: the kit's markers (evidence.Find), the
+// race detector's report, the runtime's panics and fatal errors, synctest's
+// deadlock panics, the test binary's timeout, goleak's report and the build's
+// failure. The words of a lesson's messages never decide it.
 func Run(res *gotest.Result, dir string) Diagnosis {
 	var pkg *testjson.Package
 	for _, path := range res.Report.Paths() {
@@ -115,29 +127,33 @@ func Run(res *gotest.Result, dir string) Diagnosis {
 		d.Failures = append(d.Failures, Failure{Test: t.Name, Message: cleanMessage(t.Output)})
 	}
 	d.Hint = firstHint(all)
+	lesson := evidence.Dir(dir)
+	signal := func(prefix string) bool { return evidence.Signal(all, prefix) }
+	marked := func(k evidence.Kind) bool { return evidence.Has(all, k) }
 
 	switch {
-	case pkg.BuildFailed || strings.Contains(all, "[build failed]") || strings.Contains(all, "[setup failed]"):
+	case pkg.BuildFailed || buildFailed(all):
 		d.Kind = BuildFailed
 		d.Evidence = compilerLines(pkg.BuildOutput + res.Report.Other)
 		d.Failures = nil
-	case strings.Contains(all, raceMarker):
+	case signal(evidence.RaceSignal) || marked(evidence.Race):
 		d.Kind = DataRace
-		d.Evidence = RaceReports(all, dir)
-	case res.TimedOut || strings.Contains(all, watchdogMarker) || strings.Contains(all, testTimeoutMarker) ||
-		strings.Contains(all, runtimeDeadlock) || strings.Contains(all, bubbleDeadlock):
-		d.Kind = Hang
-		d.Evidence = hangEvidence(all, dir, res.TimedOut)
-	case strings.Contains(all, "panic: ") || strings.Contains(all, "fatal error: "):
-		if strings.Contains(all, bubbleLeftovers) {
-			d.Kind = Leak
-		} else {
-			d.Kind = Panic
+		races := evidence.TrimRaces(all, lesson)
+		if len(races) > racesShown {
+			d.MoreEvidence = len(races) - racesShown
+			races = races[:racesShown]
 		}
-		d.Evidence = panicEvidence(all, dir)
-	case strings.Contains(all, leakMarker) || strings.Contains(all, goleakMarker):
+		d.Evidence = strings.TrimSpace(strings.Join(races, "\n"))
+	case res.TimedOut || marked(evidence.Hang) || marked(evidence.Deadlock) ||
+		signal(testTimeoutSignal) || signal(runtimeDeadlock) || signal(bubbleDeadlock):
+		d.Kind = Hang
+		d.Evidence = hangEvidence(all, lesson, res.TimedOut)
+	case signal(bubbleLeftovers) || marked(evidence.Leak) || signal(goleakSignal):
 		d.Kind = Leak
-		d.Evidence = leakEvidence(all, dir)
+		d.Evidence = leakEvidence(all, lesson, d.Failures)
+	case signal("panic: ") || signal("fatal error: "):
+		d.Kind = Panic
+		d.Evidence = panicEvidence(all, lesson)
 	case res.ExitCode != 0 || len(d.Failures) > 0:
 		d.Kind = TestFailed
 	case len(pkg.Tests) == 0:
@@ -148,6 +164,17 @@ func Run(res *gotest.Result, dir string) Diagnosis {
 	return d
 }
 
+// buildFailed reports whether go test's own summary line says the package
+// did not build: "FAIL\tpkg [build failed]".
+func buildFailed(out string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "FAIL") && (strings.HasSuffix(line, "[build failed]") || strings.HasSuffix(line, "[setup failed]")) {
+			return true
+		}
+	}
+	return false
+}
+
 func firstHint(out string) int {
 	if m := hintRef.FindStringSubmatch(out); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -156,15 +183,33 @@ func firstHint(out string) int {
 	return 0
 }
 
-// cleanMessage drops the "=== RUN" and "--- FAIL" framing from a test's
-// output, and testify's "Error Trace" and "Diff" blocks, and flattens
-// testify's tab-aligned columns.
+// HintIn returns the hint that text points to first ("read Hint 3"), or 0.
+func HintIn(text string) int { return firstHint(text) }
+
+// cleanMessage drops the "=== RUN" and "--- FAIL" framing and the kit's
+// marker lines from a test's output, and testify's "Error Trace" and "Diff"
+// blocks, and flattens testify's tab-aligned columns.
+//
+// What the runtime printed into the test's output is evidence, not the
+// test's message, and is left out: race reports, and from the first line
+// that starts with "panic: " or "fatal error: " on, the goroutine dump.
+// The evidence block shows them trimmed.
 func cleanMessage(out string) string {
 	var keep []string
-	skipping := false
+	skipping, inRace := false, false
 	for _, line := range strings.Split(out, "\n") {
 		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") {
+		switch {
+		case strings.HasPrefix(line, "=================="):
+			inRace = !inRace
+			continue
+		case inRace:
+			continue
+		case strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: "):
+			return strings.Join(keep, "\n")
+		}
+		if t == "" || t == "FAIL" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || evidence.IsMarker(t) ||
+			strings.HasSuffix(t, ": race detected during execution of test") {
 			continue
 		}
 		fields := strings.Split(t, "\t")
@@ -208,49 +253,22 @@ func compilerLines(out string) string {
 	return strings.Join(keep, "\n")
 }
 
-var address = regexp.MustCompile(`0x[0-9a-f]+`)
-
-// RaceReports extracts each race report from out, keeping the access lines
-// ("Read at ... by goroutine 8:") and the frames in the lesson's files.
-// Reports that differ only in addresses are shown once.
+// RaceReports extracts each race report from out, trimmed to the lesson's
+// files (evidence.TrimRaces), and shows once reports that differ only in
+// addresses and goroutine numbers.
 func RaceReports(out, dir string) string {
-	var reports []string
-	seen := map[string]bool{}
-	for _, block := range strings.Split(out, raceMarker)[1:] {
-		block, _, _ = strings.Cut(block, "==================")
-		var b strings.Builder
-		lines := strings.Split(block, "\n")
-		for i := 0; i < len(lines); i++ {
-			line := strings.TrimSpace(lines[i])
-			switch {
-			case line == "":
-			case strings.Contains(line, " at 0x") && strings.Contains(line, "by goroutine"),
-				strings.HasPrefix(line, "Goroutine ") && strings.HasSuffix(line, ":"):
-				b.WriteString(line + "\n")
-			case i+1 < len(lines) && inLesson(lines[i+1], dir):
-				b.WriteString("    " + shortFunc(line) + "  " + shortFile(lines[i+1], dir) + "\n")
-				i++
-			}
-		}
-		r := b.String()
-		key := address.ReplaceAllString(r, "0x…") // the same race on another element
-		if r != "" && !seen[key] {
-			seen[key] = true
-			reports = append(reports, r)
-		}
-	}
-	return strings.TrimSpace(strings.Join(reports, "\n"))
+	return strings.TrimSpace(strings.Join(evidence.TrimRaces(out, evidence.Dir(dir)), "\n"))
 }
 
-func hangEvidence(out, dir string, timedOut bool) string {
-	if i := strings.Index(out, watchdogMarker); i >= 0 {
-		rest := out[i:]
-		if j := strings.Index(rest, "\nFAIL"); j >= 0 {
-			rest = rest[:j]
-		}
-		return strings.TrimSpace(dedent(rest))
+// hangEvidence is the kit's report when there is one (the watchdog's after
+// a hang marker, or a deadlock detector's after a deadlock marker; it is
+// already trimmed by the kit), else the stuck goroutines of the dump that
+// ended the binary.
+func hangEvidence(out string, lesson evidence.Dir, timedOut bool) string {
+	if report := markedReport(out, evidence.Hang, evidence.Deadlock); report != "" {
+		return report
 	}
-	stacks := goroutineStacks(out, dir)
+	stacks := strings.TrimSpace(firstSignal(out) + "\n" + evidence.TrimStacks(out, lesson))
 	if timedOut && stacks == "" {
 		return "The tests were stopped because they ran past the time limit without finishing. " +
 			"Nothing reported where they were stuck: look for a loop that never ends or a wait that never returns, " +
@@ -259,103 +277,51 @@ func hangEvidence(out, dir string, timedOut bool) string {
 	return stacks
 }
 
-func panicEvidence(out, dir string) string {
-	var first string
+// markedReport returns the text that follows the first marker of one of
+// kinds, up to go test's next FAIL line, without the marker itself.
+func markedReport(out string, kinds ...evidence.Kind) string {
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		if m, ok := evidence.Parse(line); !ok || !slices.Contains(kinds, m.Kind) {
+			continue
+		}
+		var b []string
+		for _, l := range lines[i+1:] {
+			if strings.HasPrefix(l, "FAIL") {
+				break
+			}
+			b = append(b, l)
+		}
+		return strings.TrimSpace(dedent(strings.Join(b, "\n")))
+	}
+	return ""
+}
+
+func panicEvidence(out string, lesson evidence.Dir) string {
+	return strings.TrimSpace(firstSignal(out) + "\n" + evidence.TrimStacks(out, lesson))
+}
+
+// firstSignal is the first line that starts with "panic: " or "fatal
+// error: ": what the runtime said before its dump.
+func firstSignal(out string) string {
 	for _, line := range strings.Split(out, "\n") {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "panic: ") || strings.HasPrefix(t, "fatal error: ") {
-			first = t
-			break
+			return t
 		}
 	}
-	return strings.TrimSpace(first + "\n" + goroutineStacks(out, dir))
+	return ""
 }
 
-func leakEvidence(out, dir string) string {
-	if i := strings.Index(out, leakMarker); i >= 0 {
-		rest := out[i:]
-		if j := strings.Index(rest, "\nFAIL"); j >= 0 {
-			rest = rest[:j]
+// leakEvidence is where the leaked goroutines are, unless a failure message
+// already shows them: one report per leak.
+func leakEvidence(out string, lesson evidence.Dir, failures []Failure) string {
+	for _, f := range failures {
+		if len(evidence.ParseGoroutines(f.Message)) > 0 {
+			return ""
 		}
-		if s := goroutineStacks(rest, dir); s != "" {
-			return s
-		}
-		return strings.TrimSpace(dedent(rest))
 	}
-	return goroutineStacks(out, dir)
-}
-
-// goroutineHeader starts a goroutine in a runtime dump ("goroutine 7 [chan
-// receive]:") or in goleak's report ("[Goroutine 8 in state select, with
-// ... on top of the stack:").
-var goroutineHeader = regexp.MustCompile(`(?m)^\s*\[?[Gg]oroutine \d+ (\[|in state )`)
-
-// goroutineStacks keeps, from goroutine dumps in out, the goroutines with a
-// frame in the lesson's files, and within each the lesson's frames.
-func goroutineStacks(out, dir string) string {
-	var b strings.Builder
-	blocks := goroutineHeader.FindAllStringIndex(out, -1)
-	seen := map[string]bool{}
-	for n, loc := range blocks {
-		end := len(out)
-		if n+1 < len(blocks) {
-			end = blocks[n+1][0]
-		}
-		lines := strings.Split(strings.TrimSpace(out[loc[0]:end]), "\n")
-		var frames []string
-		for i := 1; i+1 < len(lines); i++ {
-			if inLesson(lines[i+1], dir) && !strings.HasSuffix(strings.TrimSpace(lines[i]), ":") {
-				frames = append(frames, "    "+shortFunc(strings.TrimSpace(lines[i]))+"  "+shortFile(lines[i+1], dir))
-				i++
-			}
-		}
-		if len(frames) == 0 {
-			continue
-		}
-		header := strings.TrimSpace(lines[0])
-		header = strings.TrimPrefix(header, "[")
-		state := header
-		if i := strings.IndexAny(header, "[,"); i >= 0 {
-			state = header[i:]
-		}
-		key := state + strings.Join(frames, "\n")
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		b.WriteString(header + "\n" + strings.Join(frames, "\n") + "\n")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func inLesson(fileLine, dir string) bool {
-	f := strings.ReplaceAll(strings.TrimSpace(fileLine), "\\", "/")
-	return strings.Contains(f, "/"+dir+"/") || strings.HasPrefix(f, dir+"/")
-}
-
-// shortFile turns "\t/home/me/course/lessons/01_x/x.go:31 +0x3a" into "x.go:31".
-func shortFile(fileLine, dir string) string {
-	f := strings.ReplaceAll(strings.TrimSpace(fileLine), "\\", "/")
-	if i := strings.LastIndex(f, " +0x"); i >= 0 {
-		f = f[:i]
-	}
-	if i := strings.LastIndex(f, "/"+dir+"/"); i >= 0 {
-		f = f[i+len("/"+dir+"/"):]
-	}
-	return f
-}
-
-func shortFunc(fn string) string {
-	if rest, ok := strings.CutPrefix(fn, "created by "); ok {
-		return "created by " + shortFunc(rest)
-	}
-	if i := strings.LastIndex(fn, "("); i > 0 && strings.HasSuffix(fn, ")") {
-		fn = fn[:i]
-	}
-	if i := strings.LastIndex(fn, "/"); i >= 0 {
-		fn = fn[i+1:]
-	}
-	return fn
+	return strings.TrimSpace(evidence.TrimLeaks(out, lesson))
 }
 
 func dedent(s string) string {

@@ -7,6 +7,12 @@
 // out, the binary is killed with its process group, so a spinning init or a
 // deadlocked test can never freeze the caller, and the time spent compiling
 // is never mistaken for a hang.
+//
+// A test binary can end before every test ran: a panic in a test, a
+// synctest bubble that ends with blocked goroutines, an os.Exit, a kill at
+// the bound. With Options.Rerun, the tests it never reached are run again in
+// new processes, as often as needed within a bound, and the runs are merged
+// into one Result, so that every test gets a verdict when it can have one.
 package gotest
 
 import (
@@ -48,6 +54,11 @@ type Options struct {
 	// then skips the link when nothing changed since the last run, which a
 	// bare go test never does. "" builds into a temporary directory.
 	BinDir string
+	// Rerun, if positive, is the time allowed, in all, for running again the
+	// tests that the first run never reached because its test binary ended
+	// early (see Result.Reruns). Each run again gets at most Timeout. It is
+	// ignored when Count is above 1.
+	Rerun time.Duration
 }
 
 // Result is what one run produced.
@@ -59,6 +70,20 @@ type Result struct {
 	TimedOut    bool          // the tests were killed when Timeout ran out
 	Duration    time.Duration // both steps
 	Command     string        // what a learner would type for the same run
+	// Reruns are the runs after the first, in order, of tests that an
+	// earlier run never reached (only with Options.Rerun). Their events are
+	// merged into Report and Output.
+	Reruns []Rerun
+	// NotRun lists the top-level tests that no run reached, when the
+	// re-runs had to stop (the time allowed ran out, or a run reached none of
+	// its tests). Only with Options.Rerun.
+	NotRun []string
+}
+
+// A Rerun is one run, in a new process, of tests an earlier run never reached.
+type Rerun struct {
+	Tests []string // the top-level tests run again, in the order listed
+	Why   string   // why they had not run: "the test binary exited (exit status 2) during TestExport"
 }
 
 // Passed reports whether the package built and its tests passed.
@@ -156,35 +181,251 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	bound := opts.Timeout
-	if bound > 0 {
-		bound += bound/4 + 5*time.Second
-	}
 	env := opts.Env
-	if opts.Race && os.Getenv("GORACE") == "" {
+	if opts.Race && os.Getenv("GORACE") == "" && !setsGORACE(opts.Env) {
 		// A race-enabled binary sleeps a second before it exits, so that
 		// goroutines still reporting a race at exit can finish. Races in a
 		// test are reported while the test runs, and the testing package fails
 		// the test that had one, so the sleep only slows every passing run.
 		env = append(env[:len(env):len(env)], "GORACE=atexit_sleep_ms=0")
 	}
+	b := &binary{opts: opts, path: bin, importPath: importPath, env: env,
+		dir: filepath.Join(opts.Dir, filepath.FromSlash(opts.Package))}
+	first, err := b.run(ctx, opts.Run, opts.Timeout)
+	res.Output = append(res.Output, first.out...)
+	if err != nil {
+		return res, err
+	}
+	stream := first.out
+	res.TimedOut = first.timedOut
+	if !first.timedOut {
+		res.ExitCode = first.code
+	}
+	if opts.Rerun > 0 && opts.Count <= 1 && !first.ended() {
+		var more []byte
+		more, err = b.rerun(ctx, first, res)
+		res.Output = append(res.Output, more...)
+		stream = append(stream[:len(stream):len(stream)], more...)
+	}
+	rep, _ := testjson.Read(bytes.NewReader(stream))
+	if len(res.Reruns) > 0 && res.ExitCode != 0 {
+		for _, p := range rep.Packages {
+			p.Action = "fail" // the first run failed, whatever the last said
+		}
+	}
+	res.Report = rep
+	return res, err
+}
+
+// binary is a compiled test binary, ready to run.
+type binary struct {
+	opts       Options
+	path       string
+	importPath string
+	dir        string // the package's directory, where its tests run
+	env        []string
+}
+
+// round is one run of the test binary.
+type round struct {
+	out      []byte
+	code     int // test2json's exit status: 1 whenever a test failed or the binary ended early
+	timedOut bool
+	tests    map[string]testState // by top-level test
+	order    []string             // top-level tests in the order they started
+}
+
+// testState is where a top-level test was when its run ended.
+type testState int
+
+const (
+	running testState = iota // started (or resumed) and never finished: the binary ended during it
+	paused                   // waiting in t.Parallel to resume: its body never ran
+	ended                    // the testing package reported its pass, failure or skip
+)
+
+// ended reports whether the binary ran to its end and every test passed.
+func (r *round) ended() bool {
+	return r.code == 0 && !r.timedOut
+}
+
+// reached reports whether the run reached test name: it started and was not
+// left waiting to resume (t.Parallel) when the binary ended.
+func (r *round) reached(name string) bool {
+	st, ok := r.tests[name]
+	return ok && st != paused
+}
+
+// why says how the run ended early, for a learner: "the test binary ended
+// during TestExport".
+func (r *round) why(bound time.Duration) string {
+	how := "the test binary ended"
+	if r.timedOut {
+		how = fmt.Sprintf("the test binary was stopped at the time bound (%v)", bound)
+	}
+	var during []string
+	for _, name := range r.order {
+		if r.tests[name] == running {
+			during = append(during, name)
+		}
+	}
+	switch {
+	case len(during) > 0:
+		return how + " during " + strings.Join(during, ", ")
+	case len(r.order) > 0:
+		return how + " after " + r.order[len(r.order)-1]
+	}
+	return how + " before any test started"
+}
+
+// run runs the binary once, with -test.run=pattern ("" runs every test) and
+// the given -test.timeout, bounded a little above it.
+func (b *binary) run(ctx context.Context, pattern string, timeout time.Duration) (*round, error) {
+	opts := b.opts
+	opts.Run = pattern
+	opts.Timeout = timeout
+	bound := timeout
+	if bound > 0 {
+		bound += bound/4 + 5*time.Second
+	}
 	prog, args := "go", []string{"tool", "test2json"}
 	if opts.Test2JSON != "" {
 		prog, args = opts.Test2JSON, nil
 	}
-	args = append(append(args, "-t", "-p", importPath, bin), testFlags(opts)...)
-	out, code, timedOut, err = run(ctx, bound, filepath.Join(opts.Dir, filepath.FromSlash(opts.Package)), env, prog, args...)
-	res.Output = append(res.Output, out...)
+	args = append(append(args, "-t", "-p", b.importPath, b.path), testFlags(opts)...)
+	out, code, timedOut, err := run(ctx, bound, b.dir, b.env, prog, args...)
+	r := &round{out: out, code: code, timedOut: timedOut, tests: map[string]testState{}}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	for sc.Scan() {
+		var e testjson.Event
+		line := sc.Bytes()
+		if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &e) != nil ||
+			e.Test == "" || strings.Contains(e.Test, "/") {
+			continue
+		}
+		if _, seen := r.tests[e.Test]; !seen {
+			r.order = append(r.order, e.Test)
+			r.tests[e.Test] = running
+		}
+		switch e.Action {
+		case "run", "cont":
+			r.tests[e.Test] = running
+		case "pause":
+			r.tests[e.Test] = paused
+		case "output":
+			// test2json reports a test the binary died in as failed, with
+			// no "--- FAIL" line of the testing package's own.
+			if strings.HasPrefix(e.Output, "--- FAIL: "+e.Test+" ") {
+				r.tests[e.Test] = ended
+			}
+		case "pass", "skip":
+			r.tests[e.Test] = ended
+		}
+	}
+	return r, err
+}
+
+const (
+	minRerun    = time.Second      // the least time worth starting a run again with
+	listTimeout = 10 * time.Second // bounds -test.list, which runs the package's init
+)
+
+// rerun runs again, as often as needed and within opts.Rerun, the tests
+// that the runs so far never reached, and records the runs in res. It
+// returns the runs' output. It stops when every listed test was reached,
+// when a run reaches none of its tests (the binary ends before any: an
+// init, a TestMain), or when the time runs out; tests still not reached
+// are res.NotRun.
+func (b *binary) rerun(ctx context.Context, first *round, res *Result) ([]byte, error) {
+	deadline := time.Now().Add(b.opts.Rerun)
+	last := first
+	if len(first.order) == 0 {
+		return nil, nil // nothing ran: the binary cannot reach its tests at all
+	}
+	listed, err := b.list(ctx, listTimeout)
 	if err != nil {
-		return res, err
+		// Without the list the tests not reached are unknown; the first
+		// run stands as it is.
+		return nil, nil
 	}
-	rep, _ := testjson.Read(bytes.NewReader(out))
-	res.Report = rep
-	res.TimedOut = timedOut
-	if !timedOut {
-		res.ExitCode = code
+	reached := map[string]bool{}
+	var out []byte
+	for {
+		for _, name := range last.order {
+			if last.reached(name) {
+				reached[name] = true
+			}
+		}
+		var missing []string
+		for _, name := range listed {
+			if !reached[name] {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) == 0 {
+			return out, nil
+		}
+		progress := false
+		for _, name := range last.order {
+			progress = progress || last.reached(name)
+		}
+		timeout := b.opts.Timeout
+		if left := time.Until(deadline); timeout == 0 || left < timeout {
+			timeout = left
+		}
+		if !progress || timeout < minRerun || last.ended() {
+			// A run that ended by itself without reaching them will not
+			// reach them the next time either.
+			res.NotRun = missing
+			return out, nil
+		}
+		res.Reruns = append(res.Reruns, Rerun{Tests: missing, Why: last.why(b.opts.Timeout)})
+		next, err := b.run(ctx, "^("+strings.Join(missing, "|")+")$", timeout)
+		out = append(out, next.out...)
+		if err != nil {
+			return out, err
+		}
+		if next.timedOut {
+			res.TimedOut = true
+		}
+		last = next
 	}
-	return res, nil
+}
+
+// list asks the test binary for its top-level tests, fuzz targets and
+// examples (what a run without -test.bench runs) that opts.Run selects.
+func (b *binary) list(ctx context.Context, bound time.Duration) ([]string, error) {
+	pattern := b.opts.Run
+	if pattern == "" {
+		pattern = "."
+	}
+	out, code, timedOut, err := run(ctx, bound, b.dir, b.env, b.path, "-test.list="+pattern)
+	switch {
+	case err != nil:
+		return nil, err
+	case timedOut || code != 0:
+		return nil, fmt.Errorf("%s -test.list failed", b.path)
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Fuzz") || strings.HasPrefix(line, "Example") {
+			names = append(names, line)
+		}
+	}
+	return names, nil
+}
+
+// setsGORACE reports whether env sets GORACE, which then replaces the
+// default one.
+func setsGORACE(env []string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "GORACE=") {
+			return true
+		}
+	}
+	return false
 }
 
 // hasTests reports whether dir holds any _test.go file.

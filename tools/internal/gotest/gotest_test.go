@@ -124,3 +124,91 @@ func TestProbeExplainsNoRace(t *testing.T) {
 		assert.NotEmpty(t, tc.NoRaceWhy, "when -race cannot work, the reason is given")
 	}
 }
+
+// The rerun fixtures end their test binary early in each way a lesson can.
+var rerunFixtures, _ = filepath.Abs("testdata/rerun")
+
+func runRerun(t *testing.T, pkg string, budget time.Duration) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), Options{Dir: rerunFixtures, Package: "./" + pkg, Timeout: 20 * time.Second, Rerun: budget})
+	require.NoError(t, err)
+	return res
+}
+
+func actions(res *Result, pkg string) map[string]string {
+	out := map[string]string{}
+	for name, tt := range res.Report.Packages["rerun/"+pkg].Tests {
+		out[name] = tt.Action
+	}
+	return out
+}
+
+// TestRerunAfterACrash proves that the tests a crashed binary never reached
+// run again and that their verdicts are merged with the first run's.
+func TestRerunAfterACrash(t *testing.T) {
+	res := runRerun(t, "crash", time.Minute)
+	assert.Equal(t, map[string]string{"TestA": "pass", "TestB": "fail", "TestC": "pass", "TestD": "fail"}, actions(res, "crash"))
+	require.Len(t, res.Reruns, 1)
+	assert.Equal(t, []string{"TestC", "TestD"}, res.Reruns[0].Tests)
+	assert.Equal(t, "the test binary ended during TestB", res.Reruns[0].Why)
+	assert.Empty(t, res.NotRun)
+	assert.False(t, res.Passed())
+	assert.NotEqual(t, 0, res.ExitCode, "the first run's exit status stands")
+	assert.Equal(t, "fail", res.Report.Packages["rerun/crash"].Action)
+	assert.Contains(t, res.Report.AllText(), "panic: boom", "the first run's evidence is kept")
+	assert.Contains(t, res.Report.AllText(), "D fails on its own")
+}
+
+// TestNoRerunWithoutTheOption keeps the old behaviour for callers such as
+// verify that do not ask.
+func TestNoRerunWithoutTheOption(t *testing.T) {
+	res := runRerun(t, "crash", 0)
+	assert.Equal(t, map[string]string{"TestA": "pass", "TestB": "fail"}, actions(res, "crash"))
+	assert.Empty(t, res.Reruns)
+}
+
+func TestRerunAsOftenAsNeeded(t *testing.T) {
+	res := runRerun(t, "chain", time.Minute)
+	assert.Equal(t, map[string]string{"TestA": "fail", "TestB": "pass", "TestC": "fail", "TestD": "pass"}, actions(res, "chain"))
+	require.Len(t, res.Reruns, 2)
+	assert.Equal(t, []string{"TestB", "TestC", "TestD"}, res.Reruns[0].Tests)
+	assert.Equal(t, "the test binary ended after TestA", res.Reruns[0].Why)
+	assert.Equal(t, []string{"TestD"}, res.Reruns[1].Tests)
+	assert.Equal(t, "the test binary ended after TestC", res.Reruns[1].Why)
+	assert.Empty(t, res.NotRun)
+}
+
+// TestRerunParallelTestsLeftWaiting: tests paused in t.Parallel when the
+// binary ended never ran their bodies, so they run again.
+func TestRerunParallelTestsLeftWaiting(t *testing.T) {
+	res := runRerun(t, "parallel", time.Minute)
+	assert.Equal(t, map[string]string{"TestP1": "pass", "TestP2": "pass", "TestX": "fail"}, actions(res, "parallel"))
+	require.Len(t, res.Reruns, 1)
+	assert.Equal(t, []string{"TestP1", "TestP2"}, res.Reruns[0].Tests)
+}
+
+func TestRerunAfterExit(t *testing.T) {
+	res := runRerun(t, "exit", time.Minute)
+	assert.Equal(t, map[string]string{"TestA": "fail", "TestB": "pass"}, actions(res, "exit"))
+	require.Len(t, res.Reruns, 1)
+	assert.Equal(t, "the test binary ended during TestA", res.Reruns[0].Why)
+	assert.False(t, res.Passed())
+}
+
+// TestRerunBounded: when the time allowed is spent, the tests not reached
+// are reported as not run, not as passed or failed.
+func TestRerunBounded(t *testing.T) {
+	res := runRerun(t, "crash", time.Nanosecond)
+	assert.Empty(t, res.Reruns)
+	assert.Equal(t, []string{"TestC", "TestD"}, res.NotRun)
+	assert.Equal(t, map[string]string{"TestA": "pass", "TestB": "fail"}, actions(res, "crash"))
+}
+
+// TestNoRerunWhenNoTestIsReached: a binary that ends before its first test
+// would end the same way again.
+func TestNoRerunWhenNoTestIsReached(t *testing.T) {
+	res := runRerun(t, "initpanic", time.Minute)
+	assert.Empty(t, res.Reruns)
+	assert.False(t, res.Passed())
+	assert.Contains(t, res.Report.AllText(), "panic: init")
+}

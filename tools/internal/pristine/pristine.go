@@ -6,12 +6,17 @@
 //
 //	3b18e512dba79e4c8300dd08aeb37f8e728b8dad  01_goroutines/goroutines.go
 //
-// Git blob hashes serve three uses at once: they tell whether a starter is
-// pristine (so the course verification knows a failing starter is the
-// course's, not a learner's half-done work), they tell whether a learner
-// changed a test file (so a pass means the course's tests passed), and they
-// let `kata reset` take the original file from the repository's own objects
-// with `git cat-file`, offline, even after the learner committed over it.
+// Every file of a lesson directory is recorded: the files to edit, the
+// contract files and the tests that lessons/course.json declares, and the
+// README and hints. Git blob hashes serve three uses at once: they tell
+// whether a file to edit is pristine (so the course verification knows a
+// failing starter is the course's, not a learner's half-done work), they
+// tell whether a learner changed a protected file, a test or a contract
+// file (so a pass means the course's tests passed against the course's
+// contract), and they let `kata reset` take the original file from the
+// repository's own objects with `git cat-file`, offline, even after the
+// learner committed over it. Which file is which kind is the catalogue's
+// business (catalog.Lesson); this package only hashes and compares.
 package pristine
 
 import (

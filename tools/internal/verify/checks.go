@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,13 +59,14 @@ func (v *lessonRun) parts() {
 	} else if len(hints) < MinHints {
 		problems = append(problems, fmt.Sprintf("hints.md has %d hints, want at least %d", len(hints), MinHints))
 	}
-	starters, tests := v.starters, v.tests
+	starters, others, tests := v.starters, v.others, v.tests
 	if v.pristine == nil {
-		starters, tests, err = l.Files()
+		starters, tests, others, err = onDisk(l)
 		if err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
+	problems = append(problems, declared(l, starters, others)...)
 	if len(tests) == 0 {
 		problems = append(problems, "no _test.go files")
 	}
@@ -74,12 +76,12 @@ func (v *lessonRun) parts() {
 		todo = todo || strings.Contains(data, "TODO")
 	}
 	if !todo {
-		problems = append(problems, "no TODO mark in the starter files")
+		problems = append(problems, "no TODO mark in the files to edit")
 	}
 	if sol, err := l.SolutionFiles(); err != nil {
 		problems = append(problems, "no solution directory: "+err.Error())
-	} else if !slices.Equal(sol, starters) {
-		problems = append(problems, fmt.Sprintf("solution files %v do not mirror the starter files %v", sol, starters))
+	} else if !slices.Equal(sol, l.EditFiles()) {
+		problems = append(problems, fmt.Sprintf("solution files %v do not mirror the files to edit %v (contract files are not copied)", sol, l.EditFiles()))
 	}
 	if _, err := os.Stat(filepath.Join(l.SolutionPath(), "NOTES.md")); err != nil {
 		problems = append(problems, "no NOTES.md beside the solution")
@@ -92,11 +94,55 @@ func (v *lessonRun) parts() {
 		problems = append(problems, fmt.Sprintf("%d known mistakes, want at least %d", len(mistakes), MinMistakes))
 	}
 	for _, m := range mistakes {
-		if !slices.Contains(starters, m.Replaces) {
-			problems = append(problems, fmt.Sprintf("mistake %s replaces %s, which is not a starter file", m.Name, m.Replaces))
+		if !slices.Contains(l.EditFiles(), m.Replaces) {
+			problems = append(problems, fmt.Sprintf("mistake %s replaces %s, which is not a file to edit %v", m.Name, m.Replaces, l.EditFiles()))
 		}
 	}
 	v.add(Check{Name: "parts", OK: len(problems) == 0, Detail: strings.Join(problems, "\n")})
+}
+
+// onDisk sorts the lesson's files on disk as laidOut sorts the record's.
+func onDisk(l *catalog.Lesson) (starters, tests, others []string, err error) {
+	entries, err := os.ReadDir(l.Path())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.IsDir() || !strings.HasSuffix(name, ".go"):
+		case strings.HasSuffix(name, "_test.go"):
+			tests = append(tests, name)
+		case slices.Contains(l.EditFiles(), name):
+			starters = append(starters, name)
+		default:
+			others = append(others, name)
+		}
+	}
+	return starters, tests, others, nil
+}
+
+// declared checks that the lesson's Go files are the ones course.json
+// declares: every file to edit and every contract file is there, and every
+// other non-test file is declared as one or the other.
+func declared(l *catalog.Lesson, starters, others []string) []string {
+	var problems []string
+	for _, name := range l.EditFiles() {
+		if !slices.Contains(starters, name) {
+			problems = append(problems, fmt.Sprintf("%s declares %s as a file to edit, but the lesson has no such file", catalog.CourseFile, name))
+		}
+	}
+	for _, name := range l.ContractFiles() {
+		if !slices.Contains(others, name) {
+			problems = append(problems, fmt.Sprintf("%s declares %s as a contract file, but the lesson has no such file", catalog.CourseFile, name))
+		}
+	}
+	for _, name := range others {
+		if !slices.Contains(l.ContractFiles(), name) {
+			problems = append(problems, fmt.Sprintf("%s is not declared in %s: add it to the lesson's \"edit\" or \"contract\" list", name, catalog.CourseFile))
+		}
+	}
+	return problems
 }
 
 // file returns a lesson file as published: its pristine content if laidOut
@@ -168,8 +214,8 @@ func (v *lessonRun) solution(ctx context.Context) {
 	runs := SolutionCount * (strings.Count(SolutionCPU, ",") + 1)
 	perRun := pkg / time.Duration(runs)
 	budget := DefaultBudget
-	if b, ok := Budgets[v.lesson.Dir]; ok {
-		budget = b
+	if v.lesson.Budget > 0 {
+		budget = v.lesson.Budget
 	}
 	c := Check{Name: "solution", Duration: pkg}
 	d := diagnose.Run(res, v.lesson.Dir)
@@ -198,8 +244,35 @@ func (v *lessonRun) solution(ctx context.Context) {
 	v.add(c)
 }
 
+// vet checks that the solution, laid over the lesson's pristine files (its
+// contract files among them), is vet-clean. A solution directory is not a
+// package on its own when the lesson has contract files, so `go vet
+// ./solutions/...` cannot judge it.
+func (v *lessonRun) vet(ctx context.Context) {
+	dir, err := os.MkdirTemp("", "kata-vet-")
+	if err != nil {
+		v.add(Check{Name: "solution vet", Detail: err.Error()})
+		return
+	}
+	defer os.RemoveAll(dir)
+	if err := v.layout(dir, v.solutions); err != nil {
+		v.add(Check{Name: "solution vet", Detail: err.Error()})
+		return
+	}
+	cmd := exec.CommandContext(ctx, "go", "vet", v.lesson.ImportPath())
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	c := Check{Name: "solution vet", OK: err == nil, Detail: strings.TrimSpace(string(out))}
+	if c.OK {
+		c.Detail = "go vet finds nothing"
+	}
+	v.add(c)
+}
+
 // mistakes checks that every known mistake, laid over the solution, fails
-// with the words its header expects.
+// as the kind its header declares, with the words its header expects, on
+// every one of MistakeCount runs at each GOMAXPROCS of MistakeCPU, under
+// -race (see mistakeRuns). A mistake caught on some runs only is not caught.
 func (v *lessonRun) mistakes(ctx context.Context) {
 	mistakes, err := v.lesson.Mistakes()
 	if err != nil {
@@ -207,17 +280,26 @@ func (v *lessonRun) mistakes(ctx context.Context) {
 	}
 	for _, m := range mistakes {
 		name := "mistake " + m.Name
+		if mistakeCount() == 0 {
+			v.add(Check{Name: name, Skipped: true, Detail: "not run: KATA_MISTAKE_RUNS=0 checks starters and solutions only"})
+			continue
+		}
 		files := map[string][]byte{}
 		for k, data := range v.solutions {
 			files[k] = data
 		}
-		data, err := os.ReadFile(m.Path)
+		sol, ok := v.solutions[m.Replaces]
+		if !ok {
+			v.add(Check{Name: name, Detail: fmt.Sprintf("\"// Replaces: %s\" names no file to edit with a solution", m.Replaces)})
+			continue
+		}
+		data, err := m.Source(sol)
 		if err != nil {
 			v.add(Check{Name: name, Detail: err.Error()})
 			continue
 		}
 		files[m.Replaces] = data
-		res, err := v.run(ctx, name, files, gotest.Options{Race: true, CPU: MistakeCPU, Timeout: mistakeLimit})
+		res, runs, err := v.mistakeRuns(ctx, name, files, mistakeLimit)
 		if err != nil {
 			v.add(Check{Name: name, Detail: err.Error()})
 			continue
@@ -239,17 +321,23 @@ func (v *lessonRun) mistakes(ctx context.Context) {
 		case m.CompileError:
 			c.OK = true
 			c.Detail = "rejected by the compiler: " + firstLine(d.Evidence)
-		case res.Passed():
+		case res.Passed() && runs.Caught == 0:
 			c.Detail = "the tests pass this known mistake: " + m.Summary
 		case d.Kind == diagnose.BuildFailed:
 			c.Detail = "the mistake does not compile, so it proves nothing (mark it \"// Compiles: no\" if the compiler is the point):\n" + d.Evidence
 		case res.TimedOut:
 			c.Detail = fmt.Sprintf("the tests ran past %v on this mistake; a watchdog must report a hang within seconds", mistakeLimit)
+		case !runs.All():
+			c.Detail = fmt.Sprintf("not caught: %s; a known mistake must fail every run: %s", runs, m.Summary)
+		case d.Kind.String() != m.Kind:
+			c.Detail = fmt.Sprintf("fails, but the course tool diagnoses %q where the header says \"// Kind: %s\": %s", d.Kind, m.Kind, d.Summary())
+		case !oneKind(runs, m.Kind):
+			c.Detail = fmt.Sprintf("fails, but the diagnosed kind changes from run to run (%s; the header says \"// Kind: %s\"): a kind must be diagnosed on every run", runs.kindsSeen(), m.Kind)
 		case len(missing) > 0:
 			c.Detail = fmt.Sprintf("fails (%s) but the output lacks %s", d.Kind, strings.Join(missing, ", "))
 		default:
 			c.OK = true
-			c.Detail = "caught: " + d.Summary()
+			c.Detail = fmt.Sprintf("caught: %s; %s", d.Summary(), runs)
 		}
 		v.add(c)
 	}
@@ -297,8 +385,16 @@ func (v *lessonRun) layout(dir string, files map[string][]byte) error {
 			return err
 		}
 	}
-	if err := copyTree(filepath.Join(root, "lessons", "internal"), filepath.Join(dir, "lessons", "internal")); err != nil {
-		return err
+	// The lessons' shared code: the test kit, and the evidence package it
+	// shares with the course tool (absent from a fixture course).
+	for _, shared := range []string{"lessons/internal", "tools/evidence"} {
+		from := filepath.Join(root, filepath.FromSlash(shared))
+		if _, err := os.Stat(from); os.IsNotExist(err) && shared != "lessons/internal" {
+			continue
+		}
+		if err := copyTree(from, filepath.Join(dir, filepath.FromSlash(shared))); err != nil {
+			return err
+		}
 	}
 	lessonDir := filepath.Join(dir, "lessons", v.lesson.Dir)
 	if err := os.MkdirAll(lessonDir, 0o755); err != nil {
@@ -331,4 +427,10 @@ func copyTree(from, to string) error {
 		}
 		return atomicfile.Copy(path, filepath.Join(to, rel))
 	})
+}
+
+// oneKind reports whether every failing process of runs was diagnosed as kind.
+func oneKind(runs Runs, kind string) bool {
+	k, ok := runs.OneKind()
+	return ok && k == kind
 }

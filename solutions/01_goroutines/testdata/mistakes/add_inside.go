@@ -5,6 +5,7 @@
 // has finished. It usually works, which is what makes it dangerous.
 //
 // Replaces: goroutines.go
+// Kind: data race
 // Expect: wg.Add inside the goroutine
 
 package goroutines

@@ -6,13 +6,12 @@
 // the network and should all start at once.
 //
 // Replaces: goroutines.go
+// Kind: test failed
 // Expect: a bounded pool of workers: All must start every fetch at once
 
 package goroutines
 
 import "sync"
-
-type Fetch func() string
 
 // All uses a fixed pool of 4 workers reading indexes from a channel.
 func All(fetches []Fetch) []string {

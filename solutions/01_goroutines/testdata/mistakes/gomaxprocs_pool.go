@@ -6,6 +6,7 @@
 // rounds, and on 1 CPU they run one after another.
 //
 // Replaces: goroutines.go
+// Kind: test failed
 // Expect: a bounded pool of workers: All must start every fetch at once
 
 package goroutines
@@ -14,8 +15,6 @@ import (
 	"runtime"
 	"sync"
 )
-
-type Fetch func() string
 
 // All limits itself to GOMAXPROCS workers, as if fetches were CPU work.
 func All(fetches []Fetch) []string {

@@ -5,6 +5,7 @@
 // later, while the caller is already reading it.
 //
 // Replaces: goroutines.go
+// Kind: data race
 // Expect: returned before every fetch finished
 
 package goroutines

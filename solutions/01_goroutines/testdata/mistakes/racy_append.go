@@ -5,6 +5,7 @@
 // the results can be lost. The order is the finishing order besides.
 //
 // Replaces: goroutines.go
+// Kind: data race
 // Expect: results out of order
 
 package goroutines

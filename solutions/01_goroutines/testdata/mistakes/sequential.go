@@ -5,6 +5,7 @@
 // This is the code most people start from.
 //
 // Replaces: goroutines.go
+// Kind: test failed
 // Expect: ran one after another
 
 package goroutines

@@ -4,6 +4,7 @@
 // the fetches finished, not the order they were given in.
 //
 // Replaces: goroutines.go
+// Kind: test failed
 // Expect: results out of order
 
 package goroutines

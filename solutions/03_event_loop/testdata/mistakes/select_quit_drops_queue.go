@@ -6,27 +6,23 @@
 // rest of the queue is dropped, although Post returned nil for each of them.
 // With one or two queued callbacks it passes often; with a hundred, never.
 //
-// Replaces: eventloop.go
+// Replaces: loop.go
+// Removes: Loop.next, Loop.signal
+// Kind: test failed
 // Expect: Stop dropped queued callbacks
 
 package eventloop
 
-import (
-	"errors"
-	"sync"
-	"time"
-)
-
-var ErrStopped = errors.New("eventloop: loop is stopped")
+import "sync"
 
 // Loop: callbacks on a big buffered channel; Stop closes quit; the loop
 // selects between the two, so a Stop can win over callbacks still queued.
 type Loop struct {
 	testHookPost func()
+	timers       timers
 
 	mu      sync.Mutex
 	stopped bool
-	timers  map[*time.Timer]struct{}
 
 	calls chan func()
 	quit  chan struct{}
@@ -35,10 +31,9 @@ type Loop struct {
 
 func New() *Loop {
 	l := &Loop{
-		timers: make(map[*time.Timer]struct{}),
-		calls:  make(chan func(), 1<<16),
-		quit:   make(chan struct{}),
-		done:   make(chan struct{}),
+		calls: make(chan func(), 1<<16),
+		quit:  make(chan struct{}),
+		done:  make(chan struct{}),
 	}
 	go l.run()
 	return l
@@ -69,34 +64,11 @@ func (l *Loop) Post(f func()) error {
 	return nil
 }
 
-func (l *Loop) After(d time.Duration, f func()) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.stopped {
-		return ErrStopped
-	}
-	var t *time.Timer
-	t = time.AfterFunc(d, func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if l.stopped {
-			return
-		}
-		delete(l.timers, t)
-		l.calls <- f
-	})
-	l.timers[t] = struct{}{}
-	return nil
-}
-
 func (l *Loop) Stop() {
+	l.timers.stop()
 	l.mu.Lock()
 	if !l.stopped {
 		l.stopped = true
-		for t := range l.timers {
-			t.Stop()
-		}
-		l.timers = nil
 		close(l.quit)
 	}
 	l.mu.Unlock()

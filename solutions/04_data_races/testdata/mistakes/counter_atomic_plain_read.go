@@ -6,6 +6,7 @@
 // race detector reports it. Every access must be atomic, reads included.
 //
 // Replaces: counter.go
+// Kind: data race
 // Expect: atomic writer with a plain reader
 
 package dataraces

@@ -5,6 +5,7 @@
 // and may see a stale count.
 //
 // Replaces: counter.go
+// Kind: data race
 // Expect: data race on the counter
 // Expect: Counter.Value
 

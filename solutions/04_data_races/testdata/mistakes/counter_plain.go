@@ -6,6 +6,7 @@
 // read in Value is not ordered with the writes either.
 //
 // Replaces: counter.go
+// Kind: data race
 // Expect: data race on the counter
 
 package dataraces

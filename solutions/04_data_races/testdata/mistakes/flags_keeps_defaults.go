@@ -5,6 +5,7 @@
 // It is the "return the internal map" mistake, the other way round.
 //
 // Replaces: flags.go
+// Kind: test failed
 // Expect: NewFlags kept the caller's map
 
 package dataraces
@@ -30,11 +31,4 @@ func (f *Flags) Enabled(name string) bool {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.on[name]
-}
-
-// Set turns the flag name on or off.
-func (f *Flags) Set(name string, on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.on[name] = on
 }

@@ -6,6 +6,7 @@
 // concurrent map read and map write".
 //
 // Replaces: flags.go
+// Kind: data race
 // Expect: data race on the flags map
 // Expect: Flags.Enabled
 
@@ -32,11 +33,4 @@ func NewFlags(defaults map[string]bool) *Flags {
 // Enabled reports whether the flag name is on.
 func (f *Flags) Enabled(name string) bool {
 	return f.on[name]
-}
-
-// Set turns the flag name on or off.
-func (f *Flags) Set(name string, on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.on[name] = on
 }

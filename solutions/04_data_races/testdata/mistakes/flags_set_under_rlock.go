@@ -6,6 +6,7 @@
 // a long function where a read path grew a write.
 //
 // Replaces: flags.go
+// Kind: data race
 // Expect: data race on the flags map
 
 package dataraces
@@ -35,7 +36,6 @@ func (f *Flags) Enabled(name string) bool {
 	return f.on[name]
 }
 
-// Set turns the flag name on or off.
 func (f *Flags) Set(name string, on bool) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

@@ -5,10 +5,12 @@
 // Every goroutine that looked the page up before the first store saw no
 // counter, so each stores a new one, replacing the counter (and the views)
 // that the others just created. -race says nothing: every access is under
-// a lock or atomic. The test holds the Stats lock while goroutines call
-// Record and releases them together, so they all see "no counter yet".
+// a lock or atomic. The test records a new page with a name megabytes long
+// from many goroutines at once: each look-up hashes the name for a
+// millisecond or so, so they all see "no counter yet".
 //
 // Replaces: stats.go
+// Kind: test failed
 // Expect: check-then-act in two critical sections
 
 package dataraces

@@ -6,6 +6,7 @@
 // "fatal error: concurrent map writes".
 //
 // Replaces: stats.go
+// Kind: data race
 // Expect: data race on the stats map
 
 package dataraces
@@ -15,12 +16,6 @@ type Stats struct {
 	views map[string]int64
 }
 
-// NewStats returns Stats with no views recorded.
-func NewStats() *Stats {
-	return &Stats{views: make(map[string]int64)}
-}
-
-// Record counts one view of page.
 func (s *Stats) Record(page string) {
 	s.views[page]++
 }

@@ -6,6 +6,7 @@
 // the two updates is lost.
 //
 // Replaces: atomic.go
+// Kind: test failed
 // Expect: lost update
 // Expect: a Get followed by a Put is still a read-modify-write
 

@@ -7,6 +7,7 @@
 // where UPDATE ... RETURNING was needed.
 //
 // Replaces: atomic.go
+// Kind: test failed
 // Expect: the value was read back after Add
 
 package lostupdate

@@ -6,6 +6,7 @@
 // it, because nothing is copied.
 //
 // Replaces: locked.go
+// Kind: test failed
 // Expect: lost update
 // Expect: no lock covers the read and the write together
 

@@ -6,6 +6,7 @@
 // around the write only, with an extra lock that protects nothing.
 //
 // Replaces: locked.go
+// Kind: test failed
 // Expect: lock around the write only
 // Expect: both read before either wrote
 

@@ -6,6 +6,7 @@
 // nothing about the lost update.
 //
 // Replaces: locked.go
+// Kind: test failed
 // Expect: lock around the write only
 // Expect: both read before either wrote
 

@@ -6,6 +6,7 @@
 // than the number of successful calls.
 //
 // Replaces: optimistic.go
+// Kind: test failed
 // Expect: version check without retry
 // Expect: silently dropped
 

@@ -7,6 +7,7 @@
 // have resolved.
 //
 // Replaces: optimistic.go
+// Kind: test failed
 // Expect: version check without retry
 
 package lostupdate

@@ -7,6 +7,7 @@
 // loser has written, so the read-back always sees the other's value.
 //
 // Replaces: optimistic.go
+// Kind: test failed
 // Expect: the value was read back after CompareAndSet
 
 package lostupdate

@@ -6,6 +6,7 @@
 // up with ErrConflict although the other writer finished long ago.
 //
 // Replaces: optimistic.go
+// Kind: test failed
 // Expect: without reading again
 
 package lostupdate

@@ -6,6 +6,7 @@
 // returns, holds its goroutine, and burns a CPU in a tight loop.
 //
 // Replaces: optimistic.go
+// Kind: test failed
 // Expect: unbounded retry
 
 package lostupdate

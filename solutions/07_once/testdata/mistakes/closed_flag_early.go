@@ -8,6 +8,7 @@
 // flag, not the work.
 //
 // Replaces: subscription.go
+// Kind: test failed
 // Expect: returned before Done was closed
 
 package once

@@ -7,6 +7,7 @@
 // about: Once is a lock plus a flag, and the losers wait on the lock.
 //
 // Replaces: client.go
+// Kind: data race
 // Expect: returned before the first dial finished
 
 package once
@@ -17,9 +18,6 @@ import "sync/atomic"
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

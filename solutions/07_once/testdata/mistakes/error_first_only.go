@@ -7,6 +7,7 @@
 // nil pointer, far from the cause. With a working database it never shows.
 //
 // Replaces: client.go
+// Kind: test failed
 // Expect: only the first caller saw the dial error
 
 package once
@@ -17,9 +18,6 @@ import "sync"
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

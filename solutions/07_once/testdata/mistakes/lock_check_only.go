@@ -7,6 +7,7 @@
 // a lock around each half instead of around the whole.
 //
 // Replaces: client.go
+// Kind: test failed
 // Expect: guards the check but not the dial
 
 package once
@@ -17,9 +18,6 @@ import "sync"
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

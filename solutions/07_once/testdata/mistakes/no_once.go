@@ -7,6 +7,7 @@
 // connection are also written with no synchronization, a data race.
 //
 // Replaces: client.go
+// Kind: data race
 // Expect: lazy init without Once
 
 package once
@@ -15,9 +16,6 @@ package once
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

@@ -6,6 +6,7 @@
 // NewClient, and kept in the Client.
 //
 // Replaces: client.go
+// Kind: test failed
 // Expect: a new Once made inside Get
 
 package once
@@ -16,9 +17,6 @@ import "sync"
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

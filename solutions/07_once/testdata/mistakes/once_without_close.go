@@ -6,6 +6,7 @@
 // explicit one on the error path is all it takes.
 //
 // Replaces: subscription.go
+// Kind: test failed
 // Expect: Close panicked the second time
 // Expect: close of closed channel
 

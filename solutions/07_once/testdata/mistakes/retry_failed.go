@@ -8,6 +8,7 @@
 // it is not this Client's contract: a failed dial is final.
 //
 // Replaces: client.go
+// Kind: test failed
 // Expect: a failed dial was retried
 
 package once
@@ -18,9 +19,6 @@ import "sync"
 type Conn struct {
 	Session int // the session number the database gave this connection
 }
-
-// A Dialer opens a connection to the database. It is slow and it may fail.
-type Dialer func() (*Conn, error)
 
 // A Client connects to the database lazily.
 type Client struct {

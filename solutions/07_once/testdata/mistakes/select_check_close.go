@@ -7,6 +7,7 @@
 // panics. A later Close also returns nil instead of the unsubscribe error.
 //
 // Replaces: subscription.go
+// Kind: test failed
 // Expect: double close of a channel
 // Expect: close of closed channel
 

@@ -7,6 +7,7 @@
 // some skipped in between.
 //
 // Replaces: emit.go
+// Kind: test failed
 // Expect: leaves only the select
 
 package channels

@@ -8,6 +8,7 @@
 // spent for nothing.
 //
 // Replaces: emit.go
+// Kind: test failed
 // Expect: ran ahead of its consumer
 
 package channels

@@ -5,6 +5,7 @@
 // waits forever: the goroutine leaks, one per abandoned stream.
 //
 // Replaces: emit.go
+// Kind: goroutine leak
 // Expect: goroutine leak: Emit ignores done
 
 package channels

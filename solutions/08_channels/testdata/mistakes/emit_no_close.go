@@ -5,6 +5,7 @@
 // forever after the last event: nothing tells it that the stream has ended.
 //
 // Replaces: emit.go
+// Kind: deadlock or hang
 // Expect: never closed, so range never ends
 
 package channels

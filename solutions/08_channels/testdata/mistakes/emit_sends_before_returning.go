@@ -6,6 +6,7 @@
 // "fatal error: all goroutines are asleep - deadlock!".
 //
 // Replaces: emit.go
+// Kind: deadlock or hang
 // Expect: goroutines are asleep
 
 package channels

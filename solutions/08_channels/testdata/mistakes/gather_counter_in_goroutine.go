@@ -5,15 +5,16 @@
 // returns at once, before the others' goroutines have even started, brings
 // the count to zero: the channel is closed early, and closed again later.
 // Usually the goroutines start close together, and it seems to work.
+// The early close races with the next source's send, which the race
+// detector reports (without -race, the second close panics).
 //
 // Replaces: gather.go
+// Kind: data race
 // Expect: close of closed channel
 
 package channels
 
 import "sync"
-
-type Source func(out chan<- string)
 
 // "last one out closes": each source decrements a counter and the one that
 // reaches zero closes. Counter starts at 0 and is incremented as goroutines start.

@@ -7,6 +7,7 @@
 // so this version special-cases that; it passes TestGather_NoSources.)
 //
 // Replaces: gather.go
+// Kind: data race
 // Expect: close of closed channel
 
 package channels

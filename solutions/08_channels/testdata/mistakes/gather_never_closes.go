@@ -6,6 +6,7 @@
 // and then closes, Gather waits forever after the last event.
 //
 // Replaces: gather.go
+// Kind: deadlock or hang
 // Expect: never closed, so range never ends
 
 package channels

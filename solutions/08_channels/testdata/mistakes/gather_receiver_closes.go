@@ -6,6 +6,7 @@
 // know whether more will come; only the senders' side can.
 //
 // Replaces: gather.go
+// Kind: data race
 // Expect: send on closed channel
 // Expect: The receiver never closes
 

@@ -7,6 +7,7 @@
 // asleep. A buffer only postpones a missing receiver.
 //
 // Replaces: gather.go
+// Kind: deadlock or hang
 // Expect: nobody receives
 
 package channels

@@ -7,6 +7,7 @@
 // This file does not compile; the way to say "stop" is the done channel.
 //
 // Replaces: merge.go
+// Kind: does not compile
 // Expect: cannot close receive-only channel
 // Compiles: no
 

@@ -1,12 +1,13 @@
 // Mistake: one goroutine per input ranges over it, deaf to done while it waits.
 //
-// The fan-in shape is fine, and each goroutine even sends in a select with
-// done. But "for e := range in" only notices done when it has an event to
+// Each goroutine even sends in a select with done (the fan-in shape also
+// holds one event per input, one more than the doc allows). But "for e := range in" only notices done when it has an event to
 // send: while it waits for an input that stays open, closing done changes
 // nothing. When the consumer quits and the inputs never close, those
 // goroutines, and the one waiting to close out, leak.
 //
 // Replaces: merge.go
+// Kind: goroutine leak
 // Expect: Merge did not stop when done was closed
 
 package channels

@@ -5,6 +5,7 @@
 // passes every test in which the consumer reads to the end.
 //
 // Replaces: merge.go
+// Kind: goroutine leak
 // Expect: goroutine leak: Merge waits on a send with no receiver
 
 package channels

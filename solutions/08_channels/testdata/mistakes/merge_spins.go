@@ -8,6 +8,7 @@
 // never moves while a goroutine spins, so the test hangs until the watchdog.
 //
 // Replaces: merge.go
+// Kind: deadlock or hang
 // Expect: deadlock or hang:
 // Expect: read Hint 4
 

@@ -5,6 +5,7 @@
 // sender is left waiting for a receiver that has gone.
 //
 // Replaces: merge.go
+// Kind: test failed
 // Expect: stopped at the first closed input
 
 package channels

@@ -6,6 +6,7 @@
 // are done.
 //
 // Replaces: merge.go
+// Kind: test failed
 // Expect: zero value: Merge forwarded
 
 package channels

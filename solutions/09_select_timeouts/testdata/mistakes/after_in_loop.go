@@ -8,6 +8,7 @@
 // callback drifts the same way; setInterval does not.)
 //
 // Replaces: heartbeat.go
+// Kind: test failed
 // Expect: the schedule drifts
 
 package selecttimeouts

@@ -6,18 +6,15 @@
 // success should win (Promise.any).
 //
 // Replaces: first.go
+// Kind: test failed
 // Expect: a failure won the race
 
 package selecttimeouts
 
 import (
 	"context"
-	"errors"
 	"sync"
 )
-
-// ErrNoBackends is what First returns when it is given no backends.
-var ErrNoBackends = errors.New("selecttimeouts: no backends")
 
 // First asks every backend at once and returns the first answer.
 func First(ctx context.Context, backends ...Call) (string, error) {

@@ -2,11 +2,12 @@
 //
 // This is Promise.any translated word for word: ask everyone, take the
 // first success, return. The answers channel has room for everyone, so no
-// goroutine leaks for good, but the losers run to their ends: every search
-// is done three times, and the slowest replica does the most work for
-// nothing.
+// goroutine is blocked for good, but the losers outlive First and run to
+// their ends: every search is done three times, and the slowest replica
+// does the most work for nothing.
 //
 // Replaces: first.go
+// Kind: goroutine leak
 // Expect: the losers were not cancelled
 
 package selecttimeouts
@@ -15,9 +16,6 @@ import (
 	"context"
 	"errors"
 )
-
-// ErrNoBackends is what First returns when it is given no backends.
-var ErrNoBackends = errors.New("selecttimeouts: no backends")
 
 // First asks every backend at once and returns the first success.
 func First(ctx context.Context, backends ...Call) (string, error) {

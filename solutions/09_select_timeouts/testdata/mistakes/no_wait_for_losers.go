@@ -7,6 +7,7 @@
 // over.
 //
 // Replaces: first.go
+// Kind: goroutine leak
 // Expect: still running when First returned
 
 package selecttimeouts
@@ -15,9 +16,6 @@ import (
 	"context"
 	"errors"
 )
-
-// ErrNoBackends is what First returns when it is given no backends.
-var ErrNoBackends = errors.New("selecttimeouts: no backends")
 
 // First asks every backend at once and returns the first success.
 func First(ctx context.Context, backends ...Call) (string, error) {

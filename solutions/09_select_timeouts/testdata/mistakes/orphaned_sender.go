@@ -7,6 +7,7 @@
 // goroutine blocked on a channel is never collected.
 //
 // Replaces: timeout.go
+// Kind: goroutine leak
 // Expect: orphaned sender
 
 package selecttimeouts
@@ -22,11 +23,6 @@ type Call func(ctx context.Context) (string, error)
 
 // ErrTimeout is what WithTimeout returns when the deadline passes first.
 var ErrTimeout = errors.New("selecttimeouts: call timed out")
-
-type answer struct {
-	body string
-	err  error
-}
 
 // WithTimeout runs call and waits for its answer for at most d.
 func WithTimeout(d time.Duration, call Call) (string, error) {

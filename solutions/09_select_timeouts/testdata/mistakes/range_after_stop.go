@@ -6,6 +6,7 @@
 // beats themselves stop in time, so a test that only counts beats passes.
 //
 // Replaces: heartbeat.go
+// Kind: goroutine leak
 // Expect: ticker.Stop does not close ticker.C
 
 package selecttimeouts

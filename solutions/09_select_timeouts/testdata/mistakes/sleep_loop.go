@@ -5,6 +5,7 @@
 // interval late, and a shutdown that waits for it waits that long too.
 //
 // Replaces: heartbeat.go
+// Kind: test failed
 // Expect: noticed the cancellation only when it woke up
 
 package selecttimeouts

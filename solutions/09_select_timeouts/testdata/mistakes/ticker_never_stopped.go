@@ -7,6 +7,7 @@
 // goroutine. It is setInterval without clearInterval.
 //
 // Replaces: heartbeat.go
+// Kind: goroutine leak
 // Expect: the ticker was never stopped
 
 package selecttimeouts

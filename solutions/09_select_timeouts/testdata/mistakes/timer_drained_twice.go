@@ -8,6 +8,7 @@
 // defer timer.Stop() is all the cleanup a timer needs.
 //
 // Replaces: timeout.go
+// Kind: goroutine leak
 // Expect: timer drained twice
 
 package selecttimeouts
@@ -23,11 +24,6 @@ type Call func(ctx context.Context) (string, error)
 
 // ErrTimeout is what WithTimeout returns when the deadline passes first.
 var ErrTimeout = errors.New("selecttimeouts: call timed out")
-
-type answer struct {
-	body string
-	err  error
-}
 
 // WithTimeout runs call and waits for its answer for at most d.
 func WithTimeout(d time.Duration, call Call) (string, error) {

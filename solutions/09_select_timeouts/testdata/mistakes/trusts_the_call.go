@@ -8,6 +8,7 @@
 // timeout is only a request.
 //
 // Replaces: timeout.go
+// Kind: test failed
 // Expect: waited for a call that ignores its context
 
 package selecttimeouts
@@ -23,11 +24,6 @@ type Call func(ctx context.Context) (string, error)
 
 // ErrTimeout is what WithTimeout returns when the deadline passes first.
 var ErrTimeout = errors.New("selecttimeouts: call timed out")
-
-type answer struct {
-	body string
-	err  error
-}
 
 // WithTimeout runs call and waits for its answer for at most d.
 func WithTimeout(d time.Duration, call Call) (string, error) {

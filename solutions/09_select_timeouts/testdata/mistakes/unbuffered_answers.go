@@ -6,6 +6,7 @@
 // per search. It is the most common goroutine leak in real Go code.
 //
 // Replaces: first.go
+// Kind: goroutine leak
 // Expect: orphaned sender
 
 package selecttimeouts
@@ -14,9 +15,6 @@ import (
 	"context"
 	"errors"
 )
-
-// ErrNoBackends is what First returns when it is given no backends.
-var ErrNoBackends = errors.New("selecttimeouts: no backends")
 
 // First asks every backend at once and returns the first success.
 func First(ctx context.Context, backends ...Call) (string, error) {

@@ -6,6 +6,7 @@
 // the writer is never told.
 //
 // Replaces: export.go
+// Kind: goroutine leak
 // Expect: producer blocked on a full channel
 
 package cancellation
@@ -15,30 +16,6 @@ import (
 	"errors"
 	"io"
 )
-
-// A Row is one record of an export, such as an order.
-type Row struct {
-	ID    int
-	Total int // cents
-}
-
-// A Source reads rows one at a time, like the rows of a database query:
-// Next returns the next row, or io.EOF after the last one. Next takes no
-// context and cannot be interrupted: the query's context was given when the
-// query started. Next is called from one goroutine at a time.
-type Source interface {
-	Next() (Row, error)
-}
-
-// A Sink stores exported rows, in order. Put may be slow; it returns
-// ctx.Err() if ctx is done before the row is stored.
-type Sink interface {
-	Put(ctx context.Context, r Row) error
-}
-
-// ExportBuffer is how many rows the producer may read ahead of the
-// consumer.
-const ExportBuffer = 4
 
 // Export copies every row of src to dst, in order. One goroutine, the
 // producer, reads rows from src and sends them on a channel with room for
@@ -84,9 +61,6 @@ func Export(ctx context.Context, src Source, dst Sink) error {
 	}
 }
 
-// consume puts the rows it receives into dst until rows is closed, ctx is
-// done or a Put fails, and returns why it stopped: nil for the end of the
-// rows, else the error or ctx's cause.
 func consume(ctx context.Context, rows <-chan Row, dst Sink) error {
 	for {
 		select {

@@ -6,6 +6,8 @@
 // seems to work whenever the cancel lands inside a Put, which fails it.
 //
 // Replaces: export.go
+// Removes: consume
+// Kind: test failed
 // Expect: Put after cancel
 // Expect: TestExport_NoPutAfterCancel
 
@@ -17,21 +19,6 @@ import (
 	"io"
 	"sync"
 )
-
-type Row struct {
-	ID    int
-	Total int // cents
-}
-
-type Source interface {
-	Next() (Row, error)
-}
-
-type Sink interface {
-	Put(ctx context.Context, r Row) error
-}
-
-const ExportBuffer = 4
 
 // The consumer ranges over rows and trusts the producer to stop: after a
 // cancel it still drains (and Puts) whatever is buffered.

@@ -6,6 +6,7 @@
 // the amount before it locks anything.
 //
 // Replaces: close.go
+// Kind: deadlock or hang
 // Expect: re-entrant locking
 
 package lockpitfalls

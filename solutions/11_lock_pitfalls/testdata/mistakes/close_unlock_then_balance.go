@@ -6,6 +6,7 @@
 // twice. The gap is a few instructions wide, so it almost never shows.
 //
 // Replaces: close.go
+// Kind: test failed
 // Expect: Close is no longer atomic
 // Expect: cents lost
 

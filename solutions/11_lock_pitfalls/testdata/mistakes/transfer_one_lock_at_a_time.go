@@ -8,6 +8,7 @@
 // closed) it is gone for good.
 //
 // Replaces: transfer.go
+// Kind: test failed
 // Expect: cents vanished
 
 package lockpitfalls

@@ -6,6 +6,7 @@
 // and the order happens to agree, which is why it seems to work.
 //
 // Replaces: transfer.go
+// Kind: deadlock or hang
 // Expect: the first lock depends on the direction (or on the balances)
 
 package lockpitfalls

@@ -7,6 +7,7 @@
 // the goroutine, and every later use of the account.
 //
 // Replaces: transfer.go
+// Kind: deadlock or hang
 // Expect: re-entrant locking
 
 package lockpitfalls

@@ -6,6 +6,7 @@
 // locks b then a, the other a then b, and the AB-BA deadlock is still there.
 //
 // Replaces: transfer.go
+// Kind: deadlock or hang
 // Expect: AB-BA lock order
 
 package lockpitfalls

@@ -6,6 +6,8 @@
 // backing off (a livelock), burning CPU while neither moves.
 //
 // Replaces: transfer.go
+// Kind: test failed
+// Expect: backs off and retries
 // Expect: the first lock depends on the direction
 
 package lockpitfalls

@@ -5,6 +5,7 @@
 // balance before either takes the money, and the account goes negative.
 //
 // Replaces: withdraw.go
+// Kind: test failed
 // Expect: overdrawn: check-then-act
 
 package lockpitfalls

@@ -6,6 +6,7 @@
 // whole program; recover cannot catch it.
 //
 // Replaces: withdraw.go
+// Kind: panic
 // Expect: Unlock called twice
 
 package lockpitfalls

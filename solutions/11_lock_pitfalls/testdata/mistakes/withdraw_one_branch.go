@@ -6,6 +6,7 @@
 // tries to withdraw, and every later call on that account hangs.
 //
 // Replaces: withdraw.go
+// Kind: deadlock or hang
 // Expect: missing Unlock on an early return
 
 package lockpitfalls

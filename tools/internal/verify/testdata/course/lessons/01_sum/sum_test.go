@@ -7,7 +7,7 @@ import (
 )
 
 func TestSum(t *testing.T) {
-	if got := Sum([]int{1, 2, 3}); got != 6 {
+	if got := Sum(Input); got != 6 {
 		t.Errorf("Sum = %d, want 6: %s", got, kit.Means("an element was skipped"))
 	}
 }

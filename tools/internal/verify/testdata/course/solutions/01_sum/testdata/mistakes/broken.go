@@ -1,6 +1,7 @@
 // Mistake: does not compile, so it proves nothing.
 //
 // Replaces: sum.go
+// Kind: test failed
 // Expect: anything
 
 package sum

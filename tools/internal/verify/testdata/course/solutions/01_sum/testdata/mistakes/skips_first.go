@@ -1,6 +1,7 @@
 // Mistake: the loop skips the first element.
 //
 // Replaces: sum.go
+// Kind: test failed
 // Expect: an element was skipped
 
 package sum

@@ -1,6 +1,7 @@
 // Mistake: returns the wrong type, which the compiler rejects.
 //
 // Replaces: sum.go
+// Kind: does not compile
 // Expect: cannot use "six"
 // Compiles: no
 

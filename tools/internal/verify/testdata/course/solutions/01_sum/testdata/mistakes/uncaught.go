@@ -1,6 +1,7 @@
 // Mistake: a special case for the test's input, which the tests do not catch.
 //
 // Replaces: sum.go
+// Kind: test failed
 // Expect: anything
 
 package sum

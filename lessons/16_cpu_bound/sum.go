@@ -1,0 +1,29 @@
+package cpubound
+
+// Sum returns the sum of score(x) over every element x of xs (in uint64
+// arithmetic, which wraps around on overflow), scoring each element
+// exactly once.
+//
+// The work is split with Chunks(len(xs), workers), and every chunk is
+// scored in a goroutine of its own, all of them at once: workers goroutines
+// score at most, however many elements there are, never a goroutine per
+// element. A workers below 1 means runtime.GOMAXPROCS(0), one goroutine for
+// each processor Go may use at once.
+//
+// Each goroutine adds up its own chunk in a variable of its own; Sum adds
+// these partial sums together once every goroutine has finished. The
+// goroutines share no total while they work.
+//
+// With no elements Sum returns 0 and calls score never. Sum returns only
+// when every goroutine it started has returned.
+func Sum(xs []uint64, workers int, score Score) uint64 {
+	// TODO: this adds up every element on one goroutine, the caller's:
+	// the other processors sit idle. Start one goroutine per chunk of
+	// Chunks, each with a partial sum of its own, wait for them (a
+	// sync.WaitGroup), then merge the partial sums.
+	var total uint64
+	for _, x := range xs {
+		total += score(x)
+	}
+	return total
+}

@@ -1,0 +1,75 @@
+package boundedconcurrency
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// A Job is a piece of work that holds Weight units of the database's
+// capacity while it runs: exporting a big table takes more connections
+// than exporting a small one. Weight is at least 1.
+type Job struct {
+	Name   string
+	Weight int64
+	Run    func(ctx context.Context) error
+}
+
+// ErrTooHeavy is wrapped by the error RunWeighted returns when a job
+// weighs more than the whole capacity, so that it could never start.
+var ErrTooHeavy = errors.New("boundedconcurrency: job weighs more than the capacity")
+
+// RunWeighted runs every job, each in a goroutine of its own, so that the
+// weights of the jobs running at any moment add up to at most capacity. A
+// job's weight is free for the next job as soon as the job returns.
+//
+// Jobs start in the order of the slice: a job that waits for room is not
+// overtaken by lighter jobs behind it, even if they would fit. A job's
+// goroutine is started only once the job has its room.
+//
+// Before it starts anything, RunWeighted checks every weight: if a job
+// weighs more than capacity, RunWeighted runs no job and returns at once an
+// error that wraps ErrTooHeavy and names that job.
+//
+// A job that fails does not stop the others. RunWeighted returns when
+// every job it started has returned, with the errors of the failed jobs
+// joined (errors.Join), each naming its job, or nil if none failed. If ctx
+// is done while jobs still wait for room, those jobs never start, and the
+// error RunWeighted returns includes ctx.Err().
+func RunWeighted(ctx context.Context, capacity int64, jobs []Job) error {
+	for _, job := range jobs {
+		if job.Weight > capacity {
+			return fmt.Errorf("%w: %s weighs %d, the capacity is %d", ErrTooHeavy, job.Name, job.Weight, capacity)
+		}
+	}
+	sem := semaphore.NewWeighted(capacity)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex // guards errs
+		errs []error
+	)
+	report := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	for _, job := range jobs {
+		// Take the room before the goroutine exists. Acquire waits in
+		// order (FIFO), and fails once ctx is done.
+		if err := sem.Acquire(ctx, job.Weight); err != nil {
+			report(err) // the caller gave up: this job and the rest never start
+			break
+		}
+		wg.Go(func() {
+			defer sem.Release(job.Weight) // on every path, an error included
+			if err := job.Run(ctx); err != nil {
+				report(fmt.Errorf("%s: %w", job.Name, err))
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,3 @@
+module rerun
+
+go 1.25.0
